@@ -22,7 +22,7 @@ final class Options {
     final Map<Op, Origin> origins = new EnumMap<>(Op.class);
 
     /** An accumulated file path and whether it came from a user (not system) file. */
-    record UserPath(String path, boolean userProvided) {}
+    record UserPath(String path, boolean userProvided, Origin origin) {}
 
     final List<UserPath> identityFiles = new ArrayList<>();
     final List<UserPath> certificateFiles = new ArrayList<>();
@@ -85,10 +85,11 @@ final class Options {
 
     @SuppressWarnings("unchecked")
     private void applyActive(Op op, Object v, Origin at, boolean userConfig) {
+        origins.putIfAbsent(op, at);
         switch (op) {
-            case IDENTITY_FILE -> addUnique(identityFiles, new UserPath((String) v, userConfig), at, "identity");
+            case IDENTITY_FILE -> addUnique(identityFiles, new UserPath((String) v, userConfig, at), at, "identity");
             case CERTIFICATE_FILE ->
-                addUnique(certificateFiles, new UserPath((String) v, userConfig), at, "certificate");
+                addUnique(certificateFiles, new UserPath((String) v, userConfig, at), at, "certificate");
             case GLOBAL_KNOWN_HOSTS_FILE -> {
                 if (systemHostFiles.isEmpty()) {
                     systemHostFiles = new ArrayList<>((List<String>) v);
@@ -183,8 +184,10 @@ final class Options {
     }
 
     private static void addUnique(List<UserPath> list, UserPath p, Origin at, String what) {
-        if (list.contains(p)) {
-            return;
+        for (UserPath existing : list) {
+            if (existing.path().equals(p.path()) && existing.userProvided() == p.userProvided()) {
+                return;
+            }
         }
         if (list.size() >= 100) {
             throw at.error("too many " + what + " files specified (at most 100)");

@@ -324,7 +324,7 @@ final class Resolver {
             if (o.identityFiles.isEmpty()) {
                 for (String id : List.of("id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk",
                         "id_xmss", "id_dsa")) {
-                    o.identityFiles.add(new Options.UserPath("~/.ssh/" + id, false));
+                    o.identityFiles.add(new Options.UserPath("~/.ssh/" + id, false, null));
                 }
             }
             if (o.systemHostFiles.isEmpty()) {
@@ -592,13 +592,12 @@ final class Resolver {
             List<Path> identities = new ArrayList<>();
             for (Options.UserPath p : o.identityFiles) {
                 if (!p.path().equalsIgnoreCase("none")) {
-                    identities.add(Path.of(expand(tilde(p.path(), Op.IDENTITY_FILE), keys, true, Op.IDENTITY_FILE)));
+                    identities.add(Path.of(expandAt(p.path(), keys, p.origin(), Op.IDENTITY_FILE)));
                 }
             }
             List<Path> certificates = new ArrayList<>();
             for (Options.UserPath p : o.certificateFiles) {
-                certificates.add(Path.of(expand(tilde(p.path(), Op.CERTIFICATE_FILE), keys, true,
-                        Op.CERTIFICATE_FILE)));
+                certificates.add(Path.of(expandAt(p.path(), keys, p.origin(), Op.CERTIFICATE_FILE)));
             }
             List<Path> globalFiles = new ArrayList<>();
             for (String f : systemHostFiles) {
@@ -692,6 +691,16 @@ final class Resolver {
                 return Tokens.expand(value, keys, dollar, ctx.environment());
             } catch (Tokens.ExpandException e) {
                 throw origin(op).error(op.sshG + ": " + e.getMessage());
+            }
+        }
+
+        /** tilde then %/$ expansion of one accumulated path, errors naming the line that added it. */
+        private String expandAt(String value, Map<Character, String> keys, Origin at, Op op) {
+            try {
+                return Tokens.expand(Tokens.tilde(value, ctx), keys, true, ctx.environment());
+            } catch (Tokens.ExpandException e) {
+                Origin where = at != null ? at : origin(op);
+                throw where.error(op.sshG + ": " + e.getMessage());
             }
         }
 

@@ -103,7 +103,7 @@ final class Expansion {
             }
             if (negated && inExcluded) {
                 throw where.fail(offset, "exclusion " + Names.quote(tok.text())
-                        + " inside a host file that is itself excluded; list plain hosts there");
+                        + " inside an exclusion (an excluded spec or host file); list plain hosts there");
             }
             boolean exclude = negated || inExcluded;
             if (t.startsWith("@")) {

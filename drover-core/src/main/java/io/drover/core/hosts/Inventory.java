@@ -27,9 +27,16 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * An Ansible inventory file, INI or YAML, as users already have them: groups, {@code children}, group and host
- * variables with Ansible's precedence, ranges ({@code www[01:50]}, {@code db-[a:f]}), and
- * {@code ansible_host}/{@code ansible_port}/{@code ansible_user} for connecting. Every host is in {@code all};
- * hosts in no other group are also in {@code ungrouped}.
+ * variables, ranges ({@code www[01:50]}, {@code db-[a:f]}), and {@code ansible_host}/{@code ansible_port}/
+ * {@code ansible_user} for connecting. Every host is in {@code all}; hosts in no other group are also in
+ * {@code ungrouped}. The {@code group_vars/} and {@code host_vars/} directories next to the file are read too
+ * (YAML or JSON files named after the group or host, or directories of them; vault-encrypted files are skipped).
+ *
+ * <p>Variable precedence is Ansible's, lowest first: group vars in the inventory file (groups ordered by depth
+ * below {@code all}, then {@code ansible_group_priority}, then name, so a child group outranks its parent),
+ * {@code group_vars/all}, the other {@code group_vars/} files in the same group order, host vars in the inventory
+ * file, {@code host_vars/} files. Values from INI files are read as Python literals where they are ones, as
+ * Ansible does ({@code 22} is a number, {@code 'a b'} a string).
  *
  * <p>Not supported (an error says so where it can be noticed): dynamic inventory scripts and plugin configs,
  * inventory directories, Jinja templates in connection variables, YAML anchors on plain scalars. Hosts are
@@ -103,6 +110,11 @@ public final class Inventory {
             YamlInventory.parse(text, model);
         } else {
             IniInventory.parse(text, model);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        if (base != null) {
+            model.groupFileVars = VarsDirectories.read(base.resolve("group_vars"), model.groups.keySet());
+            model.hostFileVars = VarsDirectories.read(base.resolve("host_vars"), model.hosts.keySet());
         }
         return model.build();
     }

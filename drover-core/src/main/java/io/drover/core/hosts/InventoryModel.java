@@ -19,6 +19,8 @@ final class InventoryModel {
     /** A variable's value and where it was set ({@code file:line}), for error messages. */
     record Var(Object value, String where) {}
 
+    private static final LinkedHashMap<String, Var> EMPTY = new LinkedHashMap<>();
+
     static final class Group {
         final String name;
         final String where;
@@ -49,6 +51,9 @@ final class InventoryModel {
     final int maxHosts;
     final LinkedHashMap<String, Group> groups = new LinkedHashMap<>();
     final LinkedHashMap<String, HostDef> hosts = new LinkedHashMap<>();
+    /** Variables from group_vars/ and host_vars/ files, which outrank the inventory file's own (see build). */
+    Map<String, LinkedHashMap<String, Var>> groupFileVars = Map.of();
+    Map<String, LinkedHashMap<String, Var>> hostFileVars = Map.of();
 
     InventoryModel(String source, int maxHosts) {
         this.source = source;
@@ -140,12 +145,18 @@ final class InventoryModel {
             }
             List<String> ordered = new ArrayList<>(member);
             ordered.sort(precedence);
+            // Ansible's order, lowest first: inventory group vars, group_vars/all, other group_vars/*,
+            // inventory host vars, host_vars/*; groups sorted by depth, priority, name
             LinkedHashMap<String, Var> merged = new LinkedHashMap<>();
             for (String g : ordered) {
                 groupHosts.get(g).add(h.name);
                 merged.putAll(groups.get(g).vars);
             }
+            for (String g : ordered) {
+                merged.putAll(groupFileVars.getOrDefault(g, EMPTY));
+            }
             merged.putAll(h.vars);
+            merged.putAll(hostFileVars.getOrDefault(h.name, EMPTY));
             resolved.put(h.name, resolve(h, merged, ordered));
         }
         Map<String, List<String>> frozen = new LinkedHashMap<>();

@@ -363,7 +363,14 @@ class HostSpecTest {
         assertThatThrownBy(() -> withSshConfig().expand("web[1-6] -x @down.txt"))
                 .isInstanceOf(HostSpecException.class)
                 .hasMessageContaining("down.txt:2:2")
-                .hasMessageContaining("itself excluded");
+                .hasMessageContaining("inside an exclusion");
+    }
+
+    @Test
+    void exclusionInsideAnExcludedSpecIsAnError() {
+        assertThatThrownBy(() -> HostSpec.defaults().select().include("web[1-3]").exclude("!web2").expand())
+                .isInstanceOf(HostSpecException.class)
+                .hasMessageContaining("exclusion \"!web2\" inside an exclusion");
     }
 
     @Test

@@ -198,6 +198,50 @@ class InventoryTest {
         assertThatThrownBy(() -> inv.hosts("db[z-a]*")).hasMessageContaining("is not a valid glob");
     }
 
+    @Test
+    void groupVarsAndHostVarsDirectoriesBesideTheInventoryOutrankItsOwnVars() throws IOException {
+        Path inv = write("hosts.ini", """
+                [web]
+                web1 ansible_user=inline color=host-inline
+                web2
+                [prod:children]
+                web
+                [web:vars]
+                color=web-inline
+                team=web-inline
+                [all:vars]
+                ansible_port=22
+                """);
+        Files.createDirectories(dir.resolve("group_vars/web"));
+        Files.createDirectories(dir.resolve("host_vars"));
+        Files.writeString(dir.resolve("group_vars/all.yml"), "team: all-file\nansible_port: 2200\n");
+        Files.writeString(dir.resolve("group_vars/prod"), "---\ncolor: prod-file\n");
+        Files.writeString(dir.resolve("group_vars/web/10-main.yaml"), "color: web-file\nbackup: nightly\n");
+        Files.writeString(dir.resolve("group_vars/web/20-more.json"), "{\"backup\": \"hourly\"}");
+        Files.writeString(dir.resolve("group_vars/web/vault.yml"), "$ANSIBLE_VAULT;1.1;AES256\n6231336...\n");
+        Files.writeString(dir.resolve("host_vars/web1.yml"), "ansible_user: from-host-file\n");
+        Files.writeString(dir.resolve("host_vars/stranger.yml"), "x: 1\n");
+        Inventory inventory = Inventory.load(inv);
+        InventoryHost web1 = host(inventory, "web1");
+        InventoryHost web2 = host(inventory, "web2");
+        // group_vars/all outranks every group var written in the inventory file, as in Ansible
+        assertThat(web2.vars()).contains(entry("team", "all-file"), entry("color", "web-file"),
+                entry("backup", "hourly"), entry("ansible_port", 2200L));
+        assertThat(web1.vars()).contains(entry("color", "host-inline"));
+        assertThat(web1.target().destination()).isEqualTo("from-host-file@web1:2200");
+        assertThat(web2.target().destination()).isEqualTo("web2:2200");
+    }
+
+    @Test
+    void malformedGroupVarsFileIsAnErrorNamingIt() throws IOException {
+        Path inv = write("hosts.ini", "[web]\nweb1\n");
+        Files.createDirectories(dir.resolve("group_vars"));
+        Path bad = dir.resolve("group_vars/web.yml");
+        Files.writeString(bad, "- just\n- a list\n");
+        assertThatThrownBy(() -> Inventory.load(inv))
+                .hasMessage(bad + ":1: a variables file is a mapping of names to values, not a list");
+    }
+
     // ---- INI details
 
     @Test

@@ -22,7 +22,9 @@ import org.apache.sshd.common.session.Session;
  * {@code auth-agent@openssh.com} channel (agent forwarding) gets it relayed byte for byte to the local agent socket,
  * both over JDK unix-domain sockets, without native code (MINA's own unix agent support needs tomcat-native/APR).
  *
- * <p>Per session, the connector sets {@link #SETTINGS}; a session without it uses no agent and refuses forwarding.
+ * <p>Per session, the connector sets {@link #SETTINGS}, on the session or (simplest, as it is then there before key
+ * exchange) in the context given to {@code client.connect(user, host, port, context, null)}; a session without it
+ * uses no agent and refuses forwarding.
  * The connector still asks for forwarding on its channels ({@code channel.setAgentForwarding(true)} on a
  * {@code ChannelExec}/{@code ChannelShell}, which sends {@code auth-agent-req@openssh.com}).
  *
@@ -38,7 +40,7 @@ public final class DroverAgentFactory implements SshAgentFactory, Closeable {
 
     /** The session's settings, {@link AgentSettings#NONE} when the connector set none. */
     static AgentSettings settings(Session session) {
-        AgentSettings s = session == null ? null : session.getAttribute(SETTINGS);
+        AgentSettings s = SessionAttributes.find(session, SETTINGS);
         return s == null ? AgentSettings.NONE : s;
     }
 

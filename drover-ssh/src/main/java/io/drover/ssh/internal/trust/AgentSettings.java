@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 
 /**
  * How one session uses the ssh-agent; the connector stores it on the MINA session under
@@ -20,11 +21,22 @@ import java.util.function.Predicate;
  *     channel is refused (ssh: "Warning: ssh server tried agent forwarding")
  * @param onlyKeys with IdentitiesOnly, the public keys of the IdentityFiles: only agent identities among them (or
  *     certificates of them) are offered; empty: every agent identity is offered
+ * @param certificates certificates from CertificateFile whose private key only the agent holds
+ *     ({@link IdentitySet#agentCertificates()}): offered next to that agent key and signed by it, as ssh does
  */
-public record AgentSettings(Optional<Path> socket, boolean forward, Optional<List<PublicKey>> onlyKeys) {
+public record AgentSettings(
+        Optional<Path> socket,
+        boolean forward,
+        Optional<List<PublicKey>> onlyKeys,
+        List<OpenSshCertificate> certificates) {
     public AgentSettings {
         requireNonNull(socket, "socket is null");
         onlyKeys = requireNonNull(onlyKeys, "onlyKeys is null").map(List::copyOf);
+        certificates = List.copyOf(certificates);
+    }
+
+    public AgentSettings(Optional<Path> socket, boolean forward, Optional<List<PublicKey>> onlyKeys) {
+        this(socket, forward, onlyKeys, List.of());
     }
 
     /** No agent, no forwarding. */
@@ -32,14 +44,15 @@ public record AgentSettings(Optional<Path> socket, boolean forward, Optional<Lis
 
     /**
      * The settings ssh would use for {@code config}: IdentityAgent (else {@code SSH_AUTH_SOCK} from {@code env}),
-     * ForwardAgent, and IdentitiesOnly restricted to {@code identities.namedPublicKeys()}.
+     * ForwardAgent, IdentitiesOnly restricted to {@code identities.namedPublicKeys()}, and the CertificateFile
+     * certificates for agent keys.
      */
     public static AgentSettings of(HostConfig config, IdentitySet identities, Map<String, String> env) {
         Optional<Path> socket = AgentSocket.resolve(config.identityAgent(), env);
         Optional<List<PublicKey>> only = config.identitiesOnly()
                 ? Optional.of(identities.namedPublicKeys())
                 : Optional.empty();
-        return new AgentSettings(socket, config.forwardAgent(), only);
+        return new AgentSettings(socket, config.forwardAgent(), only, identities.agentCertificates());
     }
 
     /** Whether an agent identity may be offered: always, or (IdentitiesOnly) when it is, or certifies, a named key. */

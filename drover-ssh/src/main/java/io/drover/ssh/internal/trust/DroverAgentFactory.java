@@ -63,7 +63,7 @@ public final class DroverAgentFactory implements SshAgentFactory, Closeable {
     @Override
     public SshAgent createClient(Session session, FactoryManager manager) {
         AgentSettings s = settings(session);
-        return s.socket().map(p -> agent(p).view(s.offerFilter())).orElse(null);
+        return s.socket().map(p -> agent(p).view(s.offerFilter(), s.certificates())).orElse(null);
     }
 
     /** drover is only a client: it never serves an agent to a peer. */

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.agent.SshAgentKeyConstraint;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -91,7 +92,8 @@ public final class UnixAgent implements SshAgent {
      *
      * @param algorithm the signature algorithm wanted; {@code rsa-sha2-256} and {@code rsa-sha2-512} (also in their
      *     certificate forms) set the matching agent flag, anything else asks for the key's default
-     * @return the algorithm the agent used and the raw signature
+     * @return the algorithm the agent used (for a certificate algorithm, the certificate algorithm asked for, as MINA
+     *     expects) and the raw signature
      */
     @Override
     public Map.Entry<String, byte[]> sign(SessionContext session, PublicKey key, String algorithm, byte[] data)
@@ -106,7 +108,21 @@ public final class UnixAgent implements SshAgent {
         expect(reply, SIGN_RESPONSE, "sign with " + Fingerprints.keyType(key) + " " + Fingerprints.sha256(key));
         Buffer signature = new ByteArrayBuffer(reply.getBytes());
         String used = signature.getString();
+        if (algorithm != null && used.equals(plainSignatureAlgorithm(algorithm))) {
+            // certificate algorithms sign with the plain algorithm; MINA wants the name it asked for back
+            used = algorithm;
+        }
         return new SimpleImmutableEntry<>(used, signature.getBytes());
+    }
+
+    /** {@code rsa-sha2-512-cert-v01@openssh.com} -> {@code rsa-sha2-512}; other names unchanged. */
+    static String plainSignatureAlgorithm(String algorithm) {
+        String suffix = "-cert-v01@openssh.com";
+        if (!algorithm.endsWith(suffix)) {
+            return algorithm;
+        }
+        String plain = algorithm.substring(0, algorithm.length() - suffix.length());
+        return plain.startsWith("sk-") ? plain + "@openssh.com" : plain;
     }
 
     static int flags(String algorithm) {
@@ -164,22 +180,29 @@ public final class UnixAgent implements SshAgent {
     }
 
     /**
-     * A handle for one MINA session: its {@code close()} only closes the handle, and when {@code offer} is given only
-     * identities it accepts are listed (IdentitiesOnly).
+     * A handle for one MINA session: its {@code close()} only closes the handle; only identities {@code offer}
+     * accepts are listed (IdentitiesOnly); and each of {@code certificates} whose plain key the agent holds is listed
+     * after the agent's identities and signed with that plain key (a CertificateFile for an agent key).
      */
-    public SshAgent view(Predicate<PublicKey> offer) {
+    public SshAgent view(Predicate<PublicKey> offer, List<OpenSshCertificate> certificates) {
         requireNonNull(offer, "offer is null");
-        return new View(this, offer);
+        return new View(this, offer, List.copyOf(certificates));
+    }
+
+    private static boolean sameBlob(PublicKey a, PublicKey b) {
+        return java.security.MessageDigest.isEqual(Fingerprints.blob(a), Fingerprints.blob(b));
     }
 
     private static final class View implements SshAgent {
         private final UnixAgent agent;
         private final Predicate<PublicKey> offer;
+        private final List<OpenSshCertificate> certificates;
         private final AtomicBoolean open = new AtomicBoolean(true);
 
-        View(UnixAgent agent, Predicate<PublicKey> offer) {
+        View(UnixAgent agent, Predicate<PublicKey> offer, List<OpenSshCertificate> certificates) {
             this.agent = agent;
             this.offer = offer;
+            this.certificates = certificates;
         }
 
         private void ensureOpen() throws IOException {
@@ -191,13 +214,33 @@ public final class UnixAgent implements SshAgent {
         @Override
         public Iterable<? extends Map.Entry<PublicKey, String>> getIdentities() throws IOException {
             ensureOpen();
-            return agent.getIdentities().stream().filter(e -> offer.test(e.getKey())).toList();
+            List<Map.Entry<PublicKey, String>> held = agent.getIdentities();
+            List<Map.Entry<PublicKey, String>> offered = new ArrayList<>();
+            for (Map.Entry<PublicKey, String> e : held) {
+                if (offer.test(e.getKey())) {
+                    offered.add(e);
+                }
+            }
+            for (OpenSshCertificate cert : certificates) {
+                if (held.stream().anyMatch(e -> sameBlob(e.getKey(), cert)) || !offer.test(cert)) {
+                    continue;
+                }
+                held.stream()
+                        .filter(e -> sameBlob(e.getKey(), cert.getCertPubKey()))
+                        .findFirst()
+                        .ifPresent(e -> offered.add(new SimpleImmutableEntry<>(cert, e.getValue())));
+            }
+            return List.copyOf(offered);
         }
 
         @Override
         public Map.Entry<String, byte[]> sign(SessionContext session, PublicKey key, String algo, byte[] data)
                 throws IOException {
             ensureOpen();
+            if (key instanceof OpenSshCertificate cert && certificates.stream().anyMatch(c -> sameBlob(c, cert))
+                    && agent.getIdentities().stream().noneMatch(e -> sameBlob(e.getKey(), cert))) {
+                return agent.sign(session, cert.getCertPubKey(), algo, data);
+            }
             return agent.sign(session, key, algo, data);
         }
 

@@ -238,4 +238,47 @@ class MinaIntegrationTest {
             assertThatThrownBy(() -> s.auth().verify(TIMEOUT)).isInstanceOf(Exception.class);
         }
     }
+
+    @Test
+    void agentHeldUserCertificateAuthenticates() throws Exception {
+        Path key = Tools.keygen(dir.resolve("id_agent_cert"), "ed25519", 0, "");
+        Tools.ok("ssh-keygen", "-q", "-s", sshd.userCa.toString(), "-I", "agent-cert", "-n", "root", key + ".pub");
+        try (RealAgent scratch = new RealAgent(dir.resolve("cert-agent.sock"))) {
+            scratch.add(key.toString()); // the key and id_agent_cert-cert.pub
+            assertThat(scratch.add("-l")).contains("ED25519-CERT");
+            Connection c = connect(policy(hostKeyLine(), StrictHostKeyChecking.YES),
+                    new AgentSettings(Optional.of(scratch.socket), false, Optional.empty()));
+            try (ClientSession s = c.session()) {
+                s.auth().verify(TIMEOUT);
+                assertThat(exec(s, "echo via-agent-cert", false)).isEqualTo("via-agent-cert\n");
+            }
+        }
+    }
+
+    @Test
+    void certificateFileForAKeyOnlyInTheAgentIsOfferedAndSignedByTheAgent() throws Exception {
+        Path key = Tools.keygen(dir.resolve("id_agent_plain"), "rsa", 2048, "");
+        try (RealAgent scratch = new RealAgent(dir.resolve("plain-agent.sock"))) {
+            scratch.add(key.toString()); // no certificate next to it yet: the agent holds only the plain key
+            Tools.ok("ssh-keygen", "-q", "-s", sshd.userCa.toString(), "-I", "file-cert", "-n", "root",
+                    key + ".pub");
+            Path certFile = dir.resolve("separate-cert.pub");
+            Files.move(Path.of(key + "-cert.pub"), certFile);
+            IdentitySet ids = new Identities(Prompter.BATCH).load(List.of(), List.of(certFile), 1, Prompter.BATCH);
+            assertThat(ids.agentCertificates()).hasSize(1);
+            AgentSettings settings = new AgentSettings(Optional.of(scratch.socket), false, Optional.empty(),
+                    ids.agentCertificates());
+            Connection c = connect(policy(hostKeyLine(), StrictHostKeyChecking.YES), settings);
+            try (ClientSession s = c.session()) {
+                s.auth().verify(TIMEOUT);
+                assertThat(exec(s, "echo via-file-cert", false)).isEqualTo("via-file-cert\n");
+            }
+            // without the certificate the agent's plain key is not authorized
+            Connection plain = connect(policy(hostKeyLine(), StrictHostKeyChecking.YES),
+                    new AgentSettings(Optional.of(scratch.socket), false, Optional.empty()));
+            try (ClientSession s = plain.session()) {
+                assertThatThrownBy(() -> s.auth().verify(TIMEOUT)).isInstanceOf(Exception.class);
+            }
+        }
+    }
 }

@@ -167,7 +167,7 @@ class UnixAgentTest {
         PublicKey edKey = Tools.publicKey(Path.of(ed + ".pub"));
         AgentSettings only = new AgentSettings(Optional.of(agent.socket), false, Optional.of(List.of(edKey)));
         try (UnixAgent client = new UnixAgent(agent.socket)) {
-            SshAgent view = client.view(only.offerFilter());
+            SshAgent view = client.view(only.offerFilter(), List.of());
             List<PublicKey> offered = new ArrayList<>();
             view.getIdentities().forEach(e -> offered.add(e.getKey()));
             assertThat(offered).hasSize(2).allSatisfy(k -> assertThat(Fingerprints.sha256(k))

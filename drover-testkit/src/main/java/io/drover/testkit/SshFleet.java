@@ -1,0 +1,476 @@
+package io.drover.testkit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A set of throwaway SSH hosts on loopback addresses, with the client files to reach them: an {@code ssh_config}
+ * (alias to address, user, identity, known_hosts), a {@code known_hosts} listing every host key, and a user key.
+ * Strict host key checking stays on: the generated config trusts exactly these hosts' keys.
+ *
+ * <pre>{@code
+ * try (SshFleet fleet = SshFleet.builder().hosts(3).start()) {
+ *     // ssh -F fleet.sshConfig() host1 uname -n
+ * }
+ * }</pre>
+ *
+ * <p>Host {@code i} (1-based) is named {@code prefix + i} and listens on {@code 127.B.(1 + (i-1)/250).(1 + (i-1)%250)},
+ * port 22 when running as root (else a free port), where {@code B} is chosen per fleet. Thread-safe.
+ */
+public final class SshFleet implements AutoCloseable {
+    /** The most hosts one fleet may have. */
+    public static final int MAX_HOSTS = 5000;
+    static final String STATE_FILE = "fleet.properties";
+
+    private final Path dir;
+    private final boolean ownsDir;
+    private final String prefix;
+    private final List<TestHost> hosts;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private SshFleet(Path dir, boolean ownsDir, String prefix, List<TestHost> hosts, boolean hook) {
+        this.dir = dir;
+        this.ownsDir = ownsDir;
+        this.prefix = prefix;
+        this.hosts = List.copyOf(hosts);
+        this.shutdownHook = hook ? new Thread(this::close, "drover-testkit-shutdown") : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether this machine can run real OpenSSH hosts ({@code sshd} is installed). */
+    public static boolean openSshAvailable() {
+        return OpenSshHost.SSHD != null;
+    }
+
+    /** Whether hosts get their own hostname, home, /tmp and PID namespace (root with {@code unshare}). */
+    public static boolean namespacesAvailable() {
+        return isRoot() && Stream.of("/usr/bin/unshare", "/bin/unshare").anyMatch(p -> Files.isExecutable(Path.of(p)));
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /**
+     * Re-opens a detached fleet started by another process in {@code dir} (as {@code drover lab up} does), to check or
+     * stop it.
+     *
+     * @throws IllegalArgumentException when {@code dir} holds no fleet
+     */
+    public static SshFleet attach(Path dir) {
+        Path state = dir.resolve(STATE_FILE);
+        if (!Files.isRegularFile(state)) {
+            throw new IllegalArgumentException("no lab in " + dir + " (" + state + " is missing)");
+        }
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(state, UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + state, e);
+        }
+        int count = Integer.parseInt(p.getProperty("hosts", "0"));
+        List<TestHost> hosts = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String[] f = p.getProperty("host." + i, "").split(" ", 5);
+            if (f.length < 5) {
+                throw new IllegalArgumentException(state + ": entry host." + i + " is malformed");
+            }
+            hosts.add(OpenSshHost.attached(f[0], f[1], Integer.parseInt(f[2]), dir, f[4], Long.parseLong(f[3])));
+        }
+        return new SshFleet(dir, false, p.getProperty("prefix", "host"), hosts, false);
+    }
+
+    /** The hosts, in order. */
+    public List<TestHost> hosts() {
+        return hosts;
+    }
+
+    /** The host named {@code name}. */
+    public TestHost host(String name) {
+        return hosts.stream().filter(h -> h.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no host " + name + " in this fleet (" + hostSpec() + ")"));
+    }
+
+    /** The host names, in order. */
+    public List<String> names() {
+        return hosts.stream().map(TestHost::name).toList();
+    }
+
+    /** The fleet's directory: keys, configs, host directories and logs. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The generated client config: pass it as {@code ssh -F} / {@code drover -F}. */
+    public Path sshConfig() {
+        return dir.resolve("ssh_config");
+    }
+
+    /** The known_hosts file with every host's key. */
+    public Path knownHosts() {
+        return dir.resolve("known_hosts");
+    }
+
+    /** The user's private key (ed25519, no passphrase), authorised on every host. */
+    public Path identity() {
+        return dir.resolve("id_ed25519");
+    }
+
+    /** A drover host spec for all hosts, e.g. {@code lab[1-20]}. */
+    public String hostSpec() {
+        return hosts.size() == 1 ? hosts.getFirst().name() : prefix + "[1-" + hosts.size() + "]";
+    }
+
+    /** Every host's log, each headed by its name: for dumping when a test fails. */
+    public String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (TestHost h : hosts) {
+            sb.append("===== ").append(h).append(" =====\n").append(h.log()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Stops every host (in parallel) and, when the fleet made its own directory, deletes it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down already
+            }
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (TestHost h : hosts) {
+                pool.submit(h::stop);
+            }
+        }
+        Path state = dir.resolve(STATE_FILE);
+        try {
+            Files.deleteIfExists(state);
+        } catch (IOException ignored) {
+            // best effort
+        }
+        if (ownsDir) {
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a mount point or a file a dying process still writes: leave it
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    /** Settings for a fleet. */
+    public static final class Builder {
+        private int count = 1;
+        private String prefix = "host";
+        private HostKind kind = HostKind.OPENSSH;
+        private Path directory;
+        private Boolean namespaces;
+        private boolean detached;
+        private int secondOctet = -1;
+        private Duration readyTimeout = Duration.ofSeconds(30);
+        private final List<String> sshdConfig = new ArrayList<>();
+        private int startConcurrency = 32;
+
+        private Builder() {}
+
+        /** How many hosts (1 to {@value #MAX_HOSTS}). */
+        public Builder hosts(int count) {
+            if (count < 1 || count > MAX_HOSTS) {
+                throw new IllegalArgumentException("hosts (" + count + ") must be between 1 and " + MAX_HOSTS);
+            }
+            this.count = count;
+            return this;
+        }
+
+        /** Host names are {@code prefix1..prefixN}; the prefix is letters, digits and {@code -} only. */
+        public Builder namePrefix(String prefix) {
+            if (!prefix.matches("[A-Za-z][A-Za-z0-9-]*")) {
+                throw new IllegalArgumentException("namePrefix (" + prefix + ") must be a letter then letters, digits or '-'");
+            }
+            this.prefix = prefix;
+            return this;
+        }
+
+        public Builder kind(HostKind kind) {
+            this.kind = requireNonNull(kind, "kind is null");
+            return this;
+        }
+
+        /** Where to put keys, configs and host directories; by default a new temporary directory deleted on close. */
+        public Builder directory(Path directory) {
+            this.directory = requireNonNull(directory, "directory is null");
+            return this;
+        }
+
+        /** Force namespaces on or off; by default on when running as root with {@code unshare}. */
+        public Builder namespaces(boolean on) {
+            this.namespaces = on;
+            return this;
+        }
+
+        /**
+         * Hosts outlive this JVM (for {@code drover lab up}); stop them with {@link SshFleet#attach} and close. Test
+         * fleets must not be detached: their hosts die with the JVM.
+         */
+        public Builder detached(boolean detached) {
+            this.detached = detached;
+            return this;
+        }
+
+        /** Fixes the second octet of the host addresses ({@code 127.B.x.y}), 0 to 255; random by default. */
+        public Builder secondOctet(int b) {
+            if (b < 0 || b > 255) {
+                throw new IllegalArgumentException("secondOctet (" + b + ") must be between 0 and 255");
+            }
+            this.secondOctet = b;
+            return this;
+        }
+
+        public Builder readyTimeout(Duration timeout) {
+            this.readyTimeout = requireNonNull(timeout, "timeout is null");
+            return this;
+        }
+
+        /** An extra {@code sshd_config} line for every host, e.g. {@code "MaxStartups 3:30:5"}. */
+        public Builder sshdConfig(String line) {
+            sshdConfig.add(requireNonNull(line, "line is null"));
+            return this;
+        }
+
+        /** How many hosts are launched at once while starting. */
+        public Builder startConcurrency(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("startConcurrency (" + n + ") must be at least 1");
+            }
+            this.startConcurrency = n;
+            return this;
+        }
+
+        /**
+         * Starts every host and waits until all answer. On failure nothing is left running.
+         *
+         * @throws IllegalStateException when a host cannot start (its log is in the message)
+         */
+        public SshFleet start() {
+            if (kind == HostKind.OPENSSH && !openSshAvailable()) {
+                throw new IllegalStateException("no sshd found (install openssh-server) - or use HostKind.EMBEDDED");
+            }
+            if (kind == HostKind.EMBEDDED) {
+                throw new UnsupportedOperationException("embedded hosts are not available yet");
+            }
+            boolean ns = namespaces != null ? namespaces : namespacesAvailable();
+            if (ns && !namespacesAvailable()) {
+                throw new IllegalStateException("namespaces need root and unshare");
+            }
+            boolean ownsDir = directory == null;
+            Path dir;
+            try {
+                dir = ownsDir ? Files.createTempDirectory("drover-fleet-") : Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create fleet directory " + directory, e);
+            }
+            List<OpenSshHost> started = Collections.synchronizedList(new ArrayList<>());
+            try {
+                SshFleet fleet = startOpenSsh(dir, ownsDir, ns, started);
+                return fleet;
+            } catch (RuntimeException | Error e) {
+                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    started.forEach(h -> pool.submit(h::kill));
+                }
+                if (ownsDir) {
+                    deleteTree(dir);
+                }
+                throw e;
+            }
+        }
+
+        private SshFleet startOpenSsh(Path dir, boolean ownsDir, boolean ns, List<OpenSshHost> started) {
+            if (isRoot()) {
+                try {
+                    Files.createDirectories(Path.of("/run/sshd"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create /run/sshd (sshd's privilege separation directory)", e);
+                }
+            }
+            int b = secondOctet >= 0 ? secondOctet : pickSecondOctet();
+            boolean port22 = isRoot();
+            try {
+                KeyPair user = KeyFiles.newEd25519();
+                KeyFiles.write(user, dir.resolve("id_ed25519"), "drover-testkit-user");
+                Path authorized = dir.resolve("authorized_keys");
+                Files.writeString(authorized, KeyFiles.publicLine(user, "drover-testkit-user") + "\n", UTF_8);
+                Files.createDirectories(dir.resolve("hosts"));
+                List<OpenSshHost> hosts = new ArrayList<>(count);
+                for (int i = 1; i <= count; i++) {
+                    String address = "127." + b + "." + (1 + (i - 1) / 250) + "." + (1 + (i - 1) % 250);
+                    int port = port22 ? 22 : freePort(address);
+                    KeyPair hostKey = KeyFiles.newEd25519();
+                    String name = prefix + i;
+                    OpenSshHost host = new OpenSshHost(name, address, port, dir, ns, detached,
+                            KeyFiles.publicLine(hostKey, name), readyTimeout);
+                    Files.createDirectories(host.dir());
+                    Path keyFile = host.dir().resolve("ssh_host_ed25519_key");
+                    KeyFiles.write(hostKey, keyFile, name);
+                    host.prepare(keyFile, authorized, sshdConfig);
+                    hosts.add(host);
+                }
+                writeClientFiles(dir, hosts);
+                Semaphore launching = new Semaphore(startConcurrency);
+                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<?>> futures = new ArrayList<>();
+                    for (OpenSshHost h : hosts) {
+                        futures.add(pool.submit(() -> {
+                            launching.acquireUninterruptibly();
+                            try {
+                                started.add(h);
+                                h.launch();
+                            } finally {
+                                launching.release();
+                            }
+                            h.awaitReady();
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : futures) {
+                        try {
+                            f.get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            if (e.getCause() instanceof RuntimeException re) {
+                                throw re;
+                            }
+                            throw new IllegalStateException(e.getCause());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting the fleet", e);
+                }
+                writeState(dir, hosts);
+                return new SshFleet(dir, ownsDir, prefix, new ArrayList<>(hosts), !detached);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the fleet in " + dir, e);
+            }
+        }
+
+        private void writeClientFiles(Path dir, List<OpenSshHost> hosts) throws IOException {
+            StringBuilder config = new StringBuilder("# ssh_config of a drover-testkit fleet: use with ssh -F / drover -F\n");
+            StringBuilder known = new StringBuilder();
+            for (OpenSshHost h : hosts) {
+                config.append("Host ").append(h.name()).append("\n  HostName ").append(h.address()).append('\n');
+                if (h.port() != 22) {
+                    config.append("  Port ").append(h.port()).append('\n');
+                }
+                known.append(h.hostPort()).append(' ').append(h.hostKeyLine()).append('\n');
+            }
+            config.append("\nHost *\n")
+                    .append("  User ").append(System.getProperty("user.name")).append('\n')
+                    .append("  IdentityFile ").append(dir.resolve("id_ed25519")).append('\n')
+                    .append("  IdentitiesOnly yes\n")
+                    .append("  IdentityAgent none\n")
+                    .append("  UserKnownHostsFile ").append(dir.resolve("known_hosts")).append('\n')
+                    .append("  GlobalKnownHostsFile /dev/null\n")
+                    .append("  StrictHostKeyChecking yes\n")
+                    .append("  BatchMode yes\n");
+            atomicWrite(dir.resolve("ssh_config"), config.toString());
+            atomicWrite(dir.resolve("known_hosts"), known.toString());
+        }
+
+        private void writeState(Path dir, List<OpenSshHost> hosts) throws IOException {
+            Map<String, String> lines = new LinkedHashMap<>();
+            lines.put("prefix", prefix);
+            lines.put("kind", kind.name());
+            lines.put("hosts", Integer.toString(hosts.size()));
+            for (int i = 0; i < hosts.size(); i++) {
+                OpenSshHost h = hosts.get(i);
+                lines.put("host." + (i + 1), h.name() + " " + h.address() + " " + h.port() + " " + h.pid() + " "
+                        + h.hostKeyLine());
+            }
+            StringBuilder sb = new StringBuilder("# drover-testkit fleet state\n");
+            lines.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+            atomicWrite(dir.resolve(STATE_FILE), sb.toString());
+        }
+
+        private static int pickSecondOctet() {
+            for (int attempt = 0; attempt < 20; attempt++) {
+                int b = ThreadLocalRandom.current().nextInt(16, 240);
+                if (!listening("127." + b + ".1.1", 22)) {
+                    return b;
+                }
+            }
+            throw new IllegalStateException("no free 127.B.0.0/16 block found for the fleet");
+        }
+
+        private static boolean listening(String address, int port) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(address, port), 200);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private static int freePort(String address) throws IOException {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(address, 0));
+                return s.getLocalPort();
+            }
+        }
+    }
+
+    static void atomicWrite(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -172,7 +172,7 @@ class ClusterLockTest {
                 options("x").path("/nonexistent-dir/drover.lock").build()))
                 .isInstanceOfSatisfying(ClusterLockException.class, e -> assertThat(e.getMessage())
                         .contains("cannot open the lock file /nonexistent-dir/drover.lock: ")
-                        .containsAnyOf("No such file or directory", "Directory nonexistent")));
+                        .containsAnyOf("No such file or directory", "Directory nonexistent"));
     }
 
     @Test

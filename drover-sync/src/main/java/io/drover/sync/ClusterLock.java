@@ -160,7 +160,8 @@ public final class ClusterLock implements AutoCloseable {
 
     /**
      * Releases the lock on every host: each holder's stdin is closed and it exits; one that does not within 5 s is
-     * killed. Idempotent; returns when every holder has ended or been killed.
+     * killed. Idempotent; returns within about 10 s even when hosts are frozen (their holders end with their
+     * connection, or by themselves after the heartbeat timeout).
      */
     @Override
     public void close() {
@@ -445,6 +446,11 @@ public final class ClusterLock implements AutoCloseable {
             }
         }
 
+        /**
+         * Closes the holder's stdin (it exits and the lock is free) and waits up to 5 s; a holder still there is
+         * killed on a background thread, waited for 5 s more. A frozen host's holder is then left to its own
+         * heartbeat timeout and to the connection's end.
+         */
         void release() {
             HostCommand c = command;
             if (c == null) {
@@ -457,11 +463,17 @@ public final class ClusterLock implements AutoCloseable {
             }
             try {
                 ended.get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                c.process().kill();
             } catch (ExecutionException | TimeoutException e) {
-                c.process().kill();
+                // kill it below
+            }
+            Thread killer = Thread.ofVirtual().name("drover-unlock-kill-" + host).start(c.process()::kill);
+            try {
+                killer.join(RELEASE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -231,6 +231,7 @@ public final class ConnectionPool implements AutoCloseable {
             SocketAddress target;
             Map<AttributeKey<?>, Object> context = new LinkedHashMap<>();
             context.put(SETUP, setup);
+            context.put(DroverSshClient.PROPERTIES, (java.util.function.Consumer<ClientSession>) setup::applyProperties);
             if (tunnel != null) {
                 context.put(TunnelConnector.TUNNEL, tunnel);
                 target = InetSocketAddress.createUnresolved(config.hostName(), config.port());

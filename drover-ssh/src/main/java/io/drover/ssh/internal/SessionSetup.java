@@ -65,13 +65,17 @@ final class SessionSetup {
             refused.ifPresent(r -> refusal = r);
             return refused.isEmpty();
         });
+        session.setUserInteraction(interaction);
+    }
+
+    /** Session properties; applied before MINA creates the session's services, which read them once. */
+    void applyProperties(ClientSession session) {
         if (!config.serverAliveInterval().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, config.serverAliveInterval());
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, Math.max(1, config.serverAliveCountMax()));
         }
         CoreModuleProperties.PREFERRED_AUTHS.set(session, String.join(",", preferredAuthentications()));
         CoreModuleProperties.PASSWORD_PROMPTS.set(session, Math.max(0, config.numberOfPasswordPrompts()));
-        session.setUserInteraction(interaction);
     }
 
     /** PreferredAuthentications filtered to the methods MINA implements and the config allows. */

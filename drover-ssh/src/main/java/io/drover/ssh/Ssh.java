@@ -2,8 +2,11 @@ package io.drover.ssh;
 
 import static java.util.Objects.requireNonNull;
 
+import io.drover.api.DroverEvent;
 import io.drover.api.EventListener;
+import io.drover.ssh.config.ConfigWarning;
 import io.drover.ssh.config.HostConfig;
+import io.drover.ssh.config.SshConfig;
 import io.drover.ssh.internal.ConnectionPool;
 import java.io.Closeable;
 import java.nio.file.Path;
@@ -54,14 +57,23 @@ import java.util.Optional;
  * per host as a {@code DroverEvent.Warning}.
  */
 public final class Ssh implements Closeable {
-    private final StopgapConfig config;
+    private final SshConfig config;
     private final ConnectionPool pool;
 
     private Ssh(Builder builder) {
-        Optional<Path> file = builder.noConfigFile
-                ? Optional.empty()
-                : builder.configFile.or(() -> Optional.of(Path.of(System.getProperty("user.home"), ".ssh", "config")));
-        this.config = StopgapConfig.load(file, Map.copyOf(builder.options));
+        Map<String, String> options = new LinkedHashMap<>(builder.options);
+        this.config = builder.noConfigFile
+                ? SshConfig.load(Optional.empty(), options)
+                : builder.configFile.isPresent()
+                        ? SshConfig.load(builder.configFile, options)
+                        : SshConfig.loadDefaults(options);
+        for (ConfigWarning w : config.warnings()) {
+            try {
+                builder.listener.on(new DroverEvent.Warning(builder.clock.instant(), "*", w.toString()));
+            } catch (RuntimeException ignored) {
+                // listeners must not throw
+            }
+        }
         this.pool = new ConnectionPool(this::resolve, new ConnectionPool.Settings(builder.prompter, builder.listener,
                 builder.maxConcurrentDials, builder.connectRetries, builder.retryBackoff, builder.clock));
     }
@@ -73,7 +85,8 @@ public final class Ssh implements Closeable {
     /**
      * Resolves a destination ({@code [user@]alias[:port]}) to the options {@code ssh -G} would print for it.
      *
-     * @throws SshException of kind {@link SshException.Kind#CONFIG} when the config cannot be read
+     * @throws SshException of kind {@link SshException.Kind#CONFIG} when the config cannot be read or the destination
+     *     is malformed (an {@link io.drover.ssh.config.SshConfigException} naming file:line where there is one)
      */
     public HostConfig resolve(String destination) {
         requireNonNull(destination, "destination is null");
@@ -85,7 +98,7 @@ public final class Ssh implements Closeable {
      * specs match globs against these.
      */
     public List<String> configHostNames() {
-        return config.hostNames();
+        return config.configHostNames();
     }
 
     /**
@@ -146,7 +159,10 @@ public final class Ssh implements Closeable {
             return this;
         }
 
-        /** Receives dial, retry and warning events. */
+        /**
+     * Receives dial, retry and warning events. Config warnings (unknown keywords, naming file:line) are emitted once
+     * on {@link #build()} with host {@code "*"}; host key notices and identity problems per host.
+     */
         public Builder listener(EventListener listener) {
             this.listener = requireNonNull(listener, "listener is null");
             return this;

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Measures (prints, never asserts) the client CPU and wall time of a full handshake (TCP + key exchange + publickey
- * auth) per key exchange algorithm against a local OpenSSH sshd. Figures go to the surefire output file.
+ * auth) per key exchange algorithm against a local OpenSSH sshd. Figures go to the surefire output file. Opt-in (a
+ * minute of CPU): {@code -Ddrover.measure=true}.
  */
 class KexCostTest {
     static final int ROUNDS = 20;
@@ -17,6 +18,7 @@ class KexCostTest {
     @Test
     void printsHandshakeCostPerKeyExchangeAlgorithm() throws Exception {
         assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
+        assumeTrue(Boolean.getBoolean("drover.measure"), "measurement: run with -Ddrover.measure=true");
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (SshFleet fleet = SshFleet.builder().hosts(1).namePrefix("kx").start()) {
             for (String kex : new String[] {"curve25519-sha256", "sntrup761x25519-sha512@openssh.com",

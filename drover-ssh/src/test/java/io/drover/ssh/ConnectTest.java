@@ -94,6 +94,71 @@ class ConnectTest {
     }
 
     @Test
+    void acceptNewRecordsAnUnknownKeyExactlyOnceEvenWhenManyAliasesDialItAtOnce() throws Exception {
+        TestHost h = fleet.host("cn1");
+        StringBuilder aliases = new StringBuilder();
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            aliases.append("Host same").append(i).append("\n  HostName ").append(h.address()).append('\n');
+            names.add("same" + i);
+        }
+        Path cfg = config("", aliases.toString(), "Host *", "  StrictHostKeyChecking accept-new");
+        ConcurrentLinkedQueue<DroverEvent> events = new ConcurrentLinkedQueue<>();
+        try (Ssh ssh = Ssh.builder().configFile(cfg).listener(events::add).build()) {
+            assertThat(JumpTest.connectAll(ssh, names)).hasSize(10);
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("known_hosts"), UTF_8).stream()
+                .filter(l -> !l.isBlank()).toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst()).startsWith(h.address() + " ").contains(h.hostKeyLine().split(" ")[1]);
+        assertThat(events).filteredOn(e -> e instanceof DroverEvent.Warning w && w.message().contains("added"))
+                .hasSize(1);
+        try (Ssh again = Ssh.builder().configFile(cfg).build()) {
+            again.connect("same1");
+        }
+        assertThat(Files.readAllLines(dir.resolve("known_hosts"), UTF_8).stream().filter(l -> !l.isBlank()))
+                .hasSize(1);
+    }
+
+    @Test
+    void acceptNewStillRefusesAChangedKey() throws Exception {
+        TestHost h1 = fleet.host("cn1");
+        Path cfg = config(h1.hostPort() + " " + fleet.host("cn2").hostKeyLine() + "\n", "Host *",
+                "  StrictHostKeyChecking accept-new");
+        try (Ssh ssh = Ssh.builder().configFile(cfg).build()) {
+            assertThatThrownBy(() -> ssh.connect("cn1")).isInstanceOfSatisfying(SshException.class,
+                    e -> assertThat(e.kind()).isEqualTo(SshException.Kind.HOST_KEY));
+        }
+    }
+
+    @Test
+    void aRevokedHostKeyIsRefusedNamingTheRevocationLine() throws Exception {
+        TestHost h = fleet.host("cn1");
+        String known = knownLine(h) + "@revoked * " + h.hostKeyLine() + "\n";
+        try (Ssh ssh = Ssh.builder().configFile(config(known)).build()) {
+            assertThatThrownBy(() -> ssh.connect("cn1")).isInstanceOfSatisfying(SshException.class, e -> {
+                assertThat(e.kind()).isEqualTo(SshException.Kind.HOST_KEY);
+                assertThat(e.getMessage()).contains("revoked").contains(dir.resolve("known_hosts") + ":2");
+            });
+        }
+    }
+
+    @Test
+    void aHashedKnownHostsFileWrittenBySshKeygenIsHonoured() throws Exception {
+        TestHost h = fleet.host("cn2");
+        Path cfg = config(knownLine(h));
+        Process p = new ProcessBuilder("ssh-keygen", "-H", "-f", dir.resolve("known_hosts").toString())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        assertThat(Files.readString(dir.resolve("known_hosts"), UTF_8)).startsWith("|1|")
+                .doesNotContain(h.address());
+        try (Ssh ssh = Ssh.builder().configFile(cfg).build()) {
+            assertThat(ExecTest.run(ssh.connect("cn2"), "echo hashed-ok").out()).isEqualTo("hashed-ok\n");
+        }
+    }
+
+    @Test
     void strictHostKeyCheckingNoConnectsAndWarnsForTheHost() throws Exception {
         ConcurrentLinkedQueue<DroverEvent> events = new ConcurrentLinkedQueue<>();
         try (Ssh ssh = Ssh.builder().configFile(config("")).option("StrictHostKeyChecking", "no")

@@ -358,8 +358,8 @@ public final class Group implements AutoCloseable {
         }
 
         /** Adds a host with its variables ({@link HostSession#vars()}). */
-        public Builder host(String destination, Map<String, String> vars) {
-            return add(new HostEntry(destination, destination, vars));
+        public Builder host(String destination, Map<String, ?> vars) {
+            return add(new HostEntry(destination, destination, Collections.unmodifiableMap(vars)));
         }
 
         /** Adds hosts by destination, in order. */

@@ -30,7 +30,7 @@ import java.util.concurrent.CancellationException;
  */
 public final class HostSession {
     private final String name;
-    private final Map<String, String> vars;
+    private final Map<String, Object> vars;
     private final SshConnection connection;
     private final Events events;
     private final Object lock = new Object();
@@ -40,9 +40,9 @@ public final class HostSession {
     private boolean closed;
     private Map<String, String> env;
 
-    HostSession(String name, Map<String, String> vars, SshConnection connection, Events events) {
+    HostSession(String name, Map<String, Object> vars, SshConnection connection, Events events) {
         this.name = requireNonNull(name, "name is null");
-        this.vars = Map.copyOf(vars);
+        this.vars = requireNonNull(vars, "vars is null");
         this.connection = requireNonNull(connection, "connection is null");
         this.events = requireNonNull(events, "events is null");
     }
@@ -52,13 +52,35 @@ public final class HostSession {
         return name;
     }
 
-    /** The host's variables (from the inventory or the group builder); never null. */
-    public Map<String, String> vars() {
+    /**
+     * The host's variables, from the inventory or the group builder, unmodifiable, in definition order. Inventory
+     * values are {@link String}, {@link Long}, {@link Double}, {@link Boolean}, lists and maps of those, or null.
+     */
+    public Map<String, Object> vars() {
         return vars;
     }
 
-    public Optional<String> var(String key) {
+    /** A variable's value; empty when unset or null. */
+    public Optional<Object> var(String key) {
         return Optional.ofNullable(vars.get(requireNonNull(key, "key is null")));
+    }
+
+    /**
+     * A variable's value as {@code type}; empty when unset or null.
+     *
+     * @throws IllegalArgumentException when the value is of another type, naming both
+     */
+    public <V> Optional<V> var(String key, Class<V> type) {
+        requireNonNull(type, "type is null");
+        Object v = vars.get(requireNonNull(key, "key is null"));
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!type.isInstance(v)) {
+            throw new IllegalArgumentException("variable " + key + " of " + name + " is a " + v.getClass().getSimpleName()
+                    + " (" + v + "), not a " + type.getSimpleName());
+        }
+        return Optional.of(type.cast(v));
     }
 
     /**

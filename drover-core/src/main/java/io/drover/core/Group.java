@@ -6,6 +6,10 @@ import io.drover.api.DroverEvent;
 import io.drover.api.EventListener;
 import io.drover.api.HostResult;
 import io.drover.api.RunReport;
+import io.drover.core.hosts.HostSpec;
+import io.drover.core.hosts.Inventory;
+import io.drover.core.hosts.InventoryHost;
+import io.drover.core.hosts.Target;
 import io.drover.ssh.Ssh;
 import io.drover.ssh.SshConnection;
 import java.time.Duration;
@@ -365,6 +369,41 @@ public final class Group implements AutoCloseable {
         /** Adds hosts by destination, in order. */
         public Builder hosts(Collection<String> destinations) {
             requireNonNull(destinations, "destinations is null").forEach(this::host);
+            return this;
+        }
+
+        /**
+         * Adds a host spec's target; its name in results and events is {@link Target#destination()} ({@code web1},
+         * or {@code alice@web1:2222} when it carries a user or port).
+         */
+        public Builder host(Target target) {
+            return host(target, Map.of());
+        }
+
+        /** Adds a target with its variables. */
+        public Builder host(Target target, Map<String, ?> vars) {
+            requireNonNull(target, "target is null");
+            return add(new HostEntry(target.destination(), target.destination(), Collections.unmodifiableMap(vars)));
+        }
+
+        /** Adds targets (as {@link HostSpec#expand} returns them), in order. */
+        public Builder targets(Collection<Target> targets) {
+            requireNonNull(targets, "targets is null").forEach(this::host);
+            return this;
+        }
+
+        /**
+         * Adds an inventory host: named by its inventory name, dialed at its target ({@code ansible_host},
+         * {@code ansible_port}, {@code ansible_user}), with its variables.
+         */
+        public Builder host(InventoryHost host) {
+            requireNonNull(host, "host is null");
+            return add(new HostEntry(host.name(), host.target().destination(), host.vars()));
+        }
+
+        /** Adds inventory hosts (as {@link Inventory#hosts(String)} returns them), in order. */
+        public Builder inventoryHosts(Collection<InventoryHost> hosts) {
+            requireNonNull(hosts, "hosts is null").forEach(this::host);
             return this;
         }
 

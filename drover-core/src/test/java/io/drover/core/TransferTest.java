@@ -158,12 +158,14 @@ class TransferTest {
     @Test
     void downloadsCanGoToADirectoryPerHost(@TempDir Path dir) {
         try (Group g = Group.builder(Fleets.sharedSsh()).hosts(Fleets.first(3)).connect()) {
-            RunReport<Path> report = g.run("hostnames", host -> host.download(
-                    Download.builder(RemotePath.of("/etc/hostname"), dir).naming(Download.Naming.DIRECTORY).build()));
+            RunReport<Path> report = g.run("hostnames", host -> {
+                host.shell("hostname > /tmp/name");
+                return host.download(Download.builder(RemotePath.of("/tmp/name"), dir).naming(Download.Naming.DIRECTORY).build());
+            });
             assertThat(report.allOk()).isTrue();
         }
         for (String h : Fleets.first(3)) {
-            assertThat(dir.resolve(h).resolve("hostname")).hasContent(h);
+            assertThat(dir.resolve(h).resolve("name")).hasContent(h);
         }
     }
 
@@ -221,7 +223,7 @@ class TransferTest {
             CountDownLatch halfway = new CountDownLatch(1);
             AtomicReference<RunReport<Void>> report = new AtomicReference<>();
             try (Group g = Group.builder(ssh).host(host.name()).listener(e -> {
-                if (e instanceof DroverEvent.BytesTransferred b && b.done() >= 16L << 20) {
+                if (e instanceof DroverEvent.BytesTransferred b && b.done() >= 4L << 20) {
                     halfway.countDown();
                 }
             }).connect()) {
@@ -237,7 +239,7 @@ class TransferTest {
             assertThat(report.get().results().getFirst()).isInstanceOf(HostResult.Failed.class);
             assertThat(target).hasContent("old content");
             try (Stream<Path> files = Files.list(target.getParent())) {
-                List<Path> leftovers = files.filter(p -> !p.equals(target)).toList();
+                List<Path> leftovers = files.filter(p -> !p.equals(target) && p.getFileName().toString().contains("big")).toList();
                 // at most the temporary, under its own name, holding part of the new content
                 assertThat(leftovers).allSatisfy(p -> assertThat(p.getFileName().toString()).matches("\\.big\\.drover-[0-9a-f]{8}"));
             }

@@ -245,4 +245,45 @@ class TransferTest {
             }
         }
     }
+
+    @Test
+    void aReaderNeverSeesHalfAFileWhileUploadsReplaceIt(@TempDir Path dir) throws Exception {
+        SshFleet fleet = Fleets.shared();
+        int size = 2 << 20;
+        Path a = Files.write(dir.resolve("a"), "a".repeat(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path b = Files.write(dir.resolve("b"), "b".repeat(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path seenByReader = fleet.host("w6").tmp().orElseThrow().resolve("flip");
+        Files.copy(a, seenByReader, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.util.concurrent.atomic.AtomicBoolean uploading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> torn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            while (uploading.get()) {
+                try {
+                    byte[] content = Files.readAllBytes(seenByReader);
+                    reads.incrementAndGet();
+                    if (content.length != size || content[0] != content[size - 1]) {
+                        torn.add(content.length + " bytes, first " + (char) content[0]);
+                    }
+                } catch (IOException e) {
+                    torn.add(e.toString());
+                }
+            }
+        });
+        try (Group g = Group.builder(Fleets.sharedSsh()).host("w6").connect()) {
+            RunReport<Void> report = g.run("flip", host -> {
+                for (int i = 0; i < 10; i++) {
+                    host.upload(Upload.of(i % 2 == 0 ? b : a, "/tmp/flip"));
+                }
+                return null;
+            });
+            assertThat(report.allOk()).as(report.problems().toString()).isTrue();
+        } finally {
+            uploading.set(false);
+            reader.join();
+        }
+        assertThat(torn).isEmpty();
+        assertThat(reads.get()).isGreaterThan(10);
+        assertThat(seenByReader).hasSameBinaryContentAs(a);
+    }
 }

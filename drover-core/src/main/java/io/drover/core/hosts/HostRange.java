@@ -3,8 +3,10 @@ package io.drover.core.hosts;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Folds host names into ranges and expands them back, as ClusterShell's {@code nodeset} and {@code dshbak -c} do:
@@ -150,30 +151,47 @@ public final class HostRange {
      * which lets a padded run continue past its last padded value ({@code 08-11}).
      */
     static String foldNumbers(Collection<String> digitStrings) {
-        TreeMap<Integer, TreeSet<Long>> padded = new TreeMap<>();
-        TreeSet<Long> unpadded = new TreeSet<>();
+        Map<Integer, long[]> padded = new TreeMap<>();
+        Map<Integer, Integer> paddedCount = new HashMap<>();
+        long[] unpadded = new long[digitStrings.size()];
+        int unpaddedCount = 0;
         for (String d : digitStrings) {
             long v = Long.parseLong(d);
             if (d.length() > 1 && d.charAt(0) == '0') {
-                padded.computeIfAbsent(d.length(), w -> new TreeSet<>()).add(v);
+                int width = d.length();
+                int n = paddedCount.merge(width, 1, Integer::sum);
+                long[] values = padded.computeIfAbsent(width, w -> new long[4]);
+                if (n > values.length) {
+                    values = Arrays.copyOf(values, values.length * 2);
+                    padded.put(width, values);
+                }
+                values[n - 1] = v;
             } else {
-                unpadded.add(v);
+                unpadded[unpaddedCount++] = v;
             }
         }
+        Arrays.sort(unpadded, 0, unpaddedCount);
+        boolean[] used = new boolean[unpaddedCount];
         List<NamePattern.Span> spans = new ArrayList<>();
-        for (Map.Entry<Integer, TreeSet<Long>> e : padded.entrySet()) {
+        for (Map.Entry<Integer, long[]> e : padded.entrySet()) {
             int width = e.getKey();
-            List<NamePattern.Span> runs = runs(e.getValue(), width);
+            long[] values = e.getValue();
+            int n = paddedCount.get(width);
+            Arrays.sort(values, 0, n);
+            List<NamePattern.Span> runs = runs(values, n, null, width);
             NamePattern.Span last = runs.getLast();
             long hi = last.hi();
             // values of at least `width` digits print the same padded or not, so the last run may go on
-            while (Long.toString(hi + 1).length() >= width && unpadded.remove(hi + 1)) {
+            int i = Arrays.binarySearch(unpadded, 0, unpaddedCount, hi + 1);
+            while (i >= 0 && i < unpaddedCount && !used[i] && unpadded[i] == hi + 1
+                    && Long.toString(hi + 1).length() >= width) {
+                used[i++] = true;
                 hi++;
             }
             runs.set(runs.size() - 1, new NamePattern.Span(last.lo(), hi, width));
             spans.addAll(runs);
         }
-        spans.addAll(runs(unpadded, 0));
+        spans.addAll(runs(unpadded, unpaddedCount, used, 0));
         spans.sort(Comparator.comparingLong(NamePattern.Span::lo).thenComparingInt(NamePattern.Span::width));
         StringBuilder b = new StringBuilder();
         for (NamePattern.Span s : spans) {
@@ -189,22 +207,29 @@ public final class HostRange {
         return b.toString();
     }
 
-    private static List<NamePattern.Span> runs(TreeSet<Long> values, int width) {
+    /** Runs of consecutive values among the first {@code n} of sorted distinct {@code values}, skipping used ones. */
+    private static List<NamePattern.Span> runs(long[] values, int n, boolean[] used, int width) {
         List<NamePattern.Span> runs = new ArrayList<>();
-        Long lo = null;
+        boolean open = false;
+        long lo = 0;
         long hi = 0;
-        for (long v : values) {
-            if (lo != null && v == hi + 1) {
+        for (int i = 0; i < n; i++) {
+            if (used != null && used[i]) {
+                continue;
+            }
+            long v = values[i];
+            if (open && v == hi + 1) {
                 hi = v;
                 continue;
             }
-            if (lo != null) {
+            if (open) {
                 runs.add(new NamePattern.Span(lo, hi, width));
             }
+            open = true;
             lo = v;
             hi = v;
         }
-        if (lo != null) {
+        if (open) {
             runs.add(new NamePattern.Span(lo, hi, width));
         }
         return runs;

@@ -12,10 +12,14 @@ import java.util.function.Consumer;
  * <p>A bracket holding only digits, {@code -} and {@code ,} is a numeric range; any other bracket is a glob
  * character class. So {@code [1-3]} always generates, and {@code [a-c]} or {@code [!0-9]} only match.
  */
-record NamePattern(List<Part> parts) {
+record NamePattern(List<Part> parts, boolean hasStar) {
 
     /** Numbers in ranges are limited to 18 digits so that every value fits a {@code long}. */
     static final int MAX_DIGITS = 18;
+
+    NamePattern(List<Part> parts) {
+        this(parts, parts.stream().anyMatch(p -> p instanceof Star));
+    }
 
     NamePattern {
         parts = List.copyOf(parts);
@@ -138,8 +142,8 @@ record NamePattern(List<Part> parts) {
 
     /** Whether {@code name} is one of the names this pattern denotes (glob parts match, ranges check bounds). */
     boolean matches(String name) {
-        // memo[part][pos]: 0 unknown, 1 known to fail. Keeps '*' backtracking linear in parts x length.
-        byte[][] failed = new byte[parts.size() + 1][name.length() + 1];
+        // failed[part][pos] remembers dead ends, keeping '*' backtracking polynomial; only stars need it
+        byte[][] failed = hasStar ? new byte[parts.size() + 1][name.length() + 1] : null;
         return matches(name, 0, 0, failed);
     }
 
@@ -147,7 +151,7 @@ record NamePattern(List<Part> parts) {
         if (index == parts.size()) {
             return pos == s.length();
         }
-        if (failed[index][pos] != 0) {
+        if (failed != null && failed[index][pos] != 0) {
             return false;
         }
         boolean ok = switch (parts.get(index)) {
@@ -174,7 +178,7 @@ record NamePattern(List<Part> parts) {
                 yield any;
             }
         };
-        if (!ok) {
+        if (!ok && failed != null) {
             failed[index][pos] = 1;
         }
         return ok;

@@ -195,7 +195,7 @@ final class ConfigParser {
                     }
                     patterns.add(arg);
                 }
-                return new HostLine(at, patterns);
+                return HostLine.of(at, patterns);
             }
             case MATCH -> {
                 if (cmdline) {

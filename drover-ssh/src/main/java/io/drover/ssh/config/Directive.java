@@ -25,10 +25,25 @@ sealed interface Directive {
         }
     }
 
-    /** {@code Host pattern...}. */
-    record HostLine(Origin origin, List<String> patterns) implements Directive {
+    /** {@code Host pattern...}; {@code literal[i]} is true when pattern i (without its '!') has no wildcard. */
+    record HostLine(Origin origin, List<String> patterns, boolean[] negated, String[] bare, boolean[] literal)
+            implements Directive {
         public HostLine {
             patterns = List.copyOf(patterns);
+        }
+
+        static HostLine of(Origin origin, List<String> patterns) {
+            int n = patterns.size();
+            boolean[] negated = new boolean[n];
+            String[] bare = new String[n];
+            boolean[] literal = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                String p = patterns.get(i);
+                negated[i] = p.startsWith("!");
+                bare[i] = negated[i] ? p.substring(1) : p;
+                literal[i] = bare[i].indexOf('*') < 0 && bare[i].indexOf('?') < 0;
+            }
+            return new HostLine(origin, patterns, negated, bare, literal);
         }
     }
 
@@ -55,10 +70,31 @@ sealed interface Directive {
     /** A keyword OpenSSH does not know; ignored, with a warning unless IgnoreUnknown covers it. */
     record Unknown(Origin origin, String keyword) implements Directive {}
 
-    /** A parsed file: its directives in order. {@code userConfig} is OpenSSH's SSHCONF_USERCONF flag. */
-    record ParsedFile(Path path, boolean userConfig, List<Directive> directives) {
+    /**
+     * A parsed file: its directives in order. {@code userConfig} is OpenSSH's SSHCONF_USERCONF flag.
+     * {@code nextEffective[i]} is the first index at or after i whose directive has an effect even in an inactive
+     * block (Host, Match, Include, and the two options OpenSSH applies regardless), so inactive blocks are skipped.
+     */
+    record ParsedFile(Path path, boolean userConfig, List<Directive> directives, int[] nextEffective) {
         public ParsedFile {
             directives = List.copyOf(directives);
+        }
+
+        ParsedFile(Path path, boolean userConfig, List<Directive> directives) {
+            this(path, userConfig, directives, skipTable(directives));
+        }
+
+        private static int[] skipTable(List<Directive> directives) {
+            int n = directives.size();
+            int[] next = new int[n + 1];
+            next[n] = n;
+            for (int i = n - 1; i >= 0; i--) {
+                Directive d = directives.get(i);
+                boolean inert = d instanceof Unknown || (d instanceof Setting s && s.op() != Op.LOG_FACILITY
+                        && s.op() != Op.STREAM_LOCAL_BIND_MASK);
+                next[i] = inert ? next[i + 1] : i;
+            }
+            return next;
         }
     }
 

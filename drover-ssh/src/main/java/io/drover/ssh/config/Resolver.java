@@ -140,8 +140,17 @@ final class Resolver {
     }
 
     private void process(ParsedFile f, boolean[] active, boolean neverMatch) {
-        for (Directive dir : f.directives()) {
-            switch (dir) {
+        List<Directive> dirs = f.directives();
+        int[] next = f.nextEffective();
+        int n = dirs.size();
+        for (int i = 0; i < n; i++) {
+            if (!active[0]) {
+                i = next[i];
+                if (i >= n) {
+                    break;
+                }
+            }
+            switch (dirs.get(i)) {
                 case HostLine h -> active[0] = !neverMatch && hostMatches(h);
                 case MatchLine m -> {
                     boolean r = matches(m, neverMatch);
@@ -164,11 +173,10 @@ final class Resolver {
 
     private boolean hostMatches(HostLine h) {
         boolean active = false;
-        for (String pattern : h.patterns()) {
-            boolean negated = pattern.startsWith("!");
-            String p = negated ? pattern.substring(1) : pattern;
-            if (Patterns.match(host, p)) {
-                if (negated) {
+        String[] bare = h.bare();
+        for (int i = 0; i < bare.length; i++) {
+            if (h.literal()[i] ? host.equals(bare[i]) : Patterns.match(host, bare[i])) {
+                if (h.negated()[i]) {
                     return false;
                 }
                 active = true;

@@ -240,6 +240,33 @@ class SshConfigTest {
     }
 
     @Test
+    void resolvingFromManyVirtualThreadsGivesTheSameResultsAsSequentially() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            text.append("Host h").append(i).append("\n  Port ").append(1000 + i).append("\n  User u").append(i % 7)
+                    .append("\n");
+        }
+        text.append("Match exec \"test %h != h13\"\n  Compression yes\nHost *\n  ControlPath ~/.ssh/%C\n");
+        SshConfig cfg = load(text.toString());
+        List<String> hosts = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "h" + (i % 200)).toList();
+        Map<String, String> sequential = new java.util.HashMap<>();
+        for (String h : hosts.subList(0, 200)) {
+            sequential.put(h, SshConfig.formatSshG(cfg.resolve(h)));
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (String h : hosts) {
+                results.add(pool.submit(() -> SshConfig.formatSshG(cfg.resolve(h))));
+            }
+            for (int i = 0; i < hosts.size(); i++) {
+                assertThat(results.get(i).get()).isEqualTo(sequential.get(hosts.get(i)));
+            }
+        }
+        assertThat(cfg.resolve("h13").compression()).isFalse();
+        assertThat(cfg.resolve("h14").compression()).isTrue();
+    }
+
+    @Test
     void errorsAreConfigKindSshExceptions() throws IOException {
         assertThatThrownBy(() -> load("Port banana\n"))
                 .isInstanceOf(SshException.class)

@@ -127,6 +127,34 @@ class SshGOracleTest {
                 () -> check(c)));
     }
 
+    /**
+     * Without -F, ssh reads ~/.ssh/config (if any) and /etc/ssh/ssh_config (Debian's includes ssh_config.d and sets
+     * SendEnv, HashKnownHosts, GSSAPIAuthentication): drover's default mode must print the same.
+     */
+    @org.junit.jupiter.api.Test
+    void theDefaultFilesResolveExactlyLikeSshWithoutDashF() throws Exception {
+        assumeTrue(SSH != null, "the ssh binary is not installed (CI installs openssh-client)");
+        for (String alias : List.of("localhost", "some-host.example.com")) {
+            ProcessBuilder pb = new ProcessBuilder(SSH.toString(), "-G", alias)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            if (p.exitValue() != 0) {
+                // ssh refuses this machine's configuration: drover must refuse it too, or warn about what it skips
+                try {
+                    assertThat(SshConfig.loadDefaults(Map.of()).warnings()).isNotEmpty();
+                } catch (SshConfigException refused) {
+                    assertThat(refused.getMessage()).isNotBlank();
+                }
+                continue;
+            }
+            HostConfig c = SshConfig.loadDefaults(Map.of()).resolve(alias);
+            assertThat(SshConfig.formatSshG(c)).isEqualTo(expected);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void corpusHasAtLeastFortyConfigs() throws IOException {
         assertThat(cases().stream().map(Case::file).distinct().count()).isGreaterThanOrEqualTo(40);

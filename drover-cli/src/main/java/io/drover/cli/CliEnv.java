@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param stdoutTty whether standard output is a terminal (colours in {@code auto} mode)
  * @param stderrTty whether standard error is a terminal (progress line, colours of the summary)
  * @param interactive whether a user can be asked for passwords on {@code /dev/tty}
+ * @param ownsProcess whether drover is the process (not a test calling it in-process): then it handles Ctrl-C
  */
 public record CliEnv(Map<String, String> env, InputStream stdin, boolean stdoutTty, boolean stderrTty,
-        boolean interactive) {
+        boolean interactive, boolean ownsProcess) {
     public CliEnv {
         env = Map.copyOf(env);
         requireNonNull(stdin, "stdin is null");
@@ -28,24 +29,24 @@ public record CliEnv(Map<String, String> env, InputStream stdin, boolean stdoutT
 
     /** The real process: its environment, {@code System.in}, and terminals as the OS reports them. */
     public static CliEnv system() {
-        return new CliEnv(System.getenv(), System.in, isTerminal(1), isTerminal(2), isTerminal(0) || hasTty());
+        return new CliEnv(System.getenv(), System.in, isTerminal(1), isTerminal(2), isTerminal(0) || hasTty(), true);
     }
 
     /** The process environment and stdin, no terminals: what {@link Main#execute} uses. */
     public static CliEnv noTerminal() {
-        return new CliEnv(System.getenv(), System.in, false, false, false);
+        return new CliEnv(System.getenv(), System.in, false, false, false, false);
     }
 
     /** A copy with {@code key} set to {@code value} (tests). */
     public CliEnv with(String key, String value) {
         var copy = new java.util.HashMap<>(env);
         copy.put(key, value);
-        return new CliEnv(copy, stdin, stdoutTty, stderrTty, interactive);
+        return new CliEnv(copy, stdin, stdoutTty, stderrTty, interactive, ownsProcess);
     }
 
     /** A copy reading {@code in} as standard input (tests). */
     public CliEnv withStdin(InputStream in) {
-        return new CliEnv(env, in, stdoutTty, stderrTty, interactive);
+        return new CliEnv(env, in, stdoutTty, stderrTty, interactive, ownsProcess);
     }
 
     public Optional<String> get(String name) {

@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.core.hosts.HostRange;
 import java.util.Collection;
 
 /** Host names folded into ranges ({@code web[1-20,25]}), as ClusterShell's {@code nodeset -f} does. */
@@ -7,7 +8,6 @@ final class Folding {
     private Folding() {}
 
     static String fold(Collection<String> hosts) {
-        // TODO(h/hostspec): io.drover.core.hosts.HostRange.fold once it lands
-        return String.join(",", hosts);
+        return HostRange.fold(hosts);
     }
 }

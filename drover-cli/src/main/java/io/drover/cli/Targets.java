@@ -1,0 +1,116 @@
+package io.drover.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.drover.core.hosts.HostSpec;
+import io.drover.core.hosts.HostSpecException;
+import io.drover.core.hosts.Inventory;
+import io.drover.core.hosts.InventoryHost;
+import io.drover.core.hosts.Target;
+import io.drover.ssh.SshException;
+import io.drover.ssh.config.ConfigContext;
+import io.drover.ssh.config.SshConfig;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Turns the host and ssh options of a command into the list of targets, without connecting anywhere. */
+final class Targets {
+    private Targets() {}
+
+    /**
+     * Reads the ssh_config as {@code ssh} would with these options ({@code -F}, {@code -o}, {@code -l}, {@code -p}).
+     *
+     * @throws UsageException when a file cannot be read or is malformed (naming file:line)
+     */
+    static SshConfig sshConfig(SshOptions ssh, CliEnv env) {
+        Map<String, String> options = ssh.sshOptions();
+        ConfigContext context = ConfigContext.current().withEnvironment(env.env());
+        try {
+            if (ssh.noConfigFile()) {
+                return SshConfig.load(java.util.Optional.empty(), options, context);
+            }
+            var file = ssh.configPath();
+            return file.isPresent() ? SshConfig.load(file, options, context) : SshConfig.loadDefaults(options, context);
+        } catch (SshException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The targets the options choose, in order, without duplicates.
+     *
+     * @param retryHosts destinations to use instead of {@code -H/-f/-i/--stdin-hosts} ({@code --retry-failed}), or
+     *     null
+     * @throws UsageException for a bad spec, an unreadable file, or an empty result
+     */
+    static List<Target> expand(HostOptions hosts, List<String> retryHosts, SshConfig config, CliEnv env) {
+        try {
+            HostSpec spec = HostSpec.builder()
+                    .sshConfigHosts(config.configHostNames())
+                    .stdin(new InputStreamReader(env.stdin(), UTF_8))
+                    .build();
+            HostSpec.Selection sel = spec.select();
+            if (retryHosts != null) {
+                for (String d : retryHosts) {
+                    sel.include(Target.parse(d).destination());
+                }
+            } else {
+                hosts.specs.forEach(sel::include);
+                for (Path f : hosts.files) {
+                    checkReadable(f, "host file (-f)");
+                    sel.includeFile(f);
+                }
+                if (hosts.stdinHosts) {
+                    sel.includeStdin();
+                }
+                if (hosts.inventory != null) {
+                    for (InventoryHost h : inventoryHosts(hosts)) {
+                        sel.include(h.target().destination());
+                    }
+                }
+            }
+            hosts.exclude.forEach(sel::exclude);
+            List<Target> out = sel.expand();
+            if (out.isEmpty()) {
+                throw new UsageException("no hosts left to run on: " + describe(hosts, retryHosts)
+                        + " chose none" + (hosts.exclude.isEmpty() ? "" : " after the exclusions (-x)"));
+            }
+            return out;
+        } catch (HostSpecException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    private static List<InventoryHost> inventoryHosts(HostOptions hosts) {
+        Inventory inv = Inventory.load(hosts.inventory);
+        return inv.hosts(hosts.limit == null ? "all" : hosts.limit);
+    }
+
+    private static void checkReadable(Path f, String what) {
+        if (!Files.isReadable(f) || Files.isDirectory(f)) {
+            throw new UsageException("cannot read " + what + " " + f + ": "
+                    + (!Files.exists(f) ? "no such file" : Files.isDirectory(f) ? "it is a directory"
+                            : "permission denied"));
+        }
+    }
+
+    private static String describe(HostOptions h, List<String> retryHosts) {
+        if (retryHosts != null) {
+            return "the retried run";
+        }
+        List<String> parts = new ArrayList<>();
+        h.specs.forEach(s -> parts.add("-H " + s));
+        h.files.forEach(f -> parts.add("-f " + f));
+        if (h.stdinHosts) {
+            parts.add("--stdin-hosts");
+        }
+        if (h.inventory != null) {
+            parts.add("-i " + h.inventory + (h.limit == null ? "" : " --limit " + h.limit));
+        }
+        return String.join(" ", parts);
+    }
+}

@@ -39,8 +39,12 @@ import picocli.CommandLine.Command;
             "  4    the cluster lock was lost",
             "  130  interrupted (Ctrl-C); the run is still recorded",
             "",
-            "Environment: NO_COLOR (no colours), XDG_STATE_HOME (run records in $XDG_STATE_HOME/drover/runs,",
-            "default ~/.local/state/drover/runs), DROVER_DEBUG (stack traces on internal errors)."
+            "Environment:",
+            "  NO_COLOR        no colours",
+            "  XDG_STATE_HOME  run records go to $XDG_STATE_HOME/drover/runs (default ~/.local/state/drover/runs)",
+            "  DROVER_DEBUG    stack traces on internal errors",
+            "",
+            "More: drover COMMAND --help, drover man | man -l -"
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

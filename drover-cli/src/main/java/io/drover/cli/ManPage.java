@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * drover(1) in troff (man macros), made from the command tree itself so it never drifts from {@code --help}: every
  * command with its description, options, arguments and examples, then exit status, environment and files.
  */
-final class ManPage {
+public final class ManPage {
     private ManPage() {}
 
     /** Writes the page to the file named by the first argument (the build's {@code prepare-package} step). */
@@ -27,7 +27,12 @@ final class ManPage {
 
     static String render(CommandLine root) {
         CommandSpec spec = root.getCommandSpec();
-        String version = String.join(" ", spec.version().length > 0 ? spec.version()[0] : "drover");
+        String version = "drover";
+        try {
+            version = new Main.Version().getVersion()[0];
+        } catch (Exception e) {
+            // unknown version: the page says just "drover"
+        }
         StringBuilder b = new StringBuilder();
         b.append(".TH DROVER 1 \"\" \"").append(esc(version)).append("\" \"User Commands\"\n");
         b.append(".SH NAME\n").append("drover \\- run work across fleets of machines over SSH\n");

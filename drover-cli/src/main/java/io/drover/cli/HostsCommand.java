@@ -1,7 +1,6 @@
 package io.drover.cli;
 
 import io.drover.core.hosts.HostRange;
-import io.drover.core.hosts.Target;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +11,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code drover hosts}: what a host selection expands to, without connecting. */
 @Command(name = "hosts", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Print the hosts a selection expands to, one per line (nothing is connected to).",
+        description = {"Print the hosts a selection expands to, one per line (nothing is connected to).",
+            "Hosts are named as output and results name them: [user@]host[:port] as given, inventory hosts by "
+                + "their inventory name."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  drover hosts -H 'web[01-16]' -x web07",
@@ -46,9 +47,9 @@ final class HostsCommand implements Callable<Integer> {
         hosts.validate();
         SshOptions ssh = new SshOptions();
         ssh.configFile = configFile;
-        List<Target> targets = Targets.expand(hosts, null, Targets.sshConfig(ssh, main.env()), main.env());
+        List<Targets.Chosen> chosen = Targets.expand(hosts, null, Targets.sshConfig(ssh, main.env()), main.env());
         var out = spec.commandLine().getOut();
-        List<String> names = targets.stream().map(Target::destination).toList();
+        List<String> names = Targets.names(chosen);
         if (count) {
             out.println(names.size());
         } else if (fold) {

@@ -15,11 +15,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns the host and ssh options of a command into the list of targets, without connecting anywhere. */
 final class Targets {
     private Targets() {}
+
+    /**
+     * One chosen host.
+     *
+     * @param name how output, results and records name it (the inventory name for inventory hosts, else the
+     *     destination)
+     * @param target where to connect
+     * @param inventory the inventory entry it came from, if any
+     */
+    record Chosen(String name, Target target, Optional<InventoryHost> inventory) {
+        static Chosen of(Target t) {
+            return new Chosen(t.destination(), t, Optional.empty());
+        }
+
+        static Chosen of(InventoryHost h) {
+            return new Chosen(h.name(), h.target(), Optional.of(h));
+        }
+
+        /** A host of an earlier run, by its name and destination. */
+        static Chosen again(String name, String destination) {
+            Target t = Target.parse(destination);
+            return name.equals(destination) ? of(t)
+                    : of(new InventoryHost(name, t, java.util.Map.of(), List.of()));
+        }
+    }
+
+    static List<String> names(List<Chosen> hosts) {
+        return hosts.stream().map(Chosen::name).toList();
+    }
 
     /**
      * Reads the ssh_config as {@code ssh} would with these options ({@code -F}, {@code -o}, {@code -l}, {@code -p}).
@@ -41,22 +72,25 @@ final class Targets {
     }
 
     /**
-     * The targets the options choose, in order, without duplicates.
+     * The hosts the options choose, in order, without duplicates. Inventory hosts keep their inventory names;
+     * exclusions ({@code -x}) match those names.
      *
-     * @param retryHosts destinations to use instead of {@code -H/-f/-i/--stdin-hosts} ({@code --retry-failed}), or
-     *     null
+     * @param retryHosts hosts of an earlier run to use instead of {@code -H/-f/-i/--stdin-hosts}
+     *     ({@code --retry-failed}), or null
      * @throws UsageException for a bad spec, an unreadable file, or an empty result
      */
-    static List<Target> expand(HostOptions hosts, List<String> retryHosts, SshConfig config, CliEnv env) {
+    static List<Chosen> expand(HostOptions hosts, List<Chosen> retryHosts, SshConfig config, CliEnv env) {
         try {
             HostSpec spec = HostSpec.builder()
                     .sshConfigHosts(config.configHostNames())
                     .stdin(new InputStreamReader(env.stdin(), UTF_8))
                     .build();
             HostSpec.Selection sel = spec.select();
+            Map<String, Chosen> byName = new HashMap<>();
             if (retryHosts != null) {
-                for (String d : retryHosts) {
-                    sel.include(Target.parse(d).destination());
+                for (Chosen c : retryHosts) {
+                    sel.include(c.inventory().isPresent() ? Target.of(c.name()).destination() : c.name());
+                    c.inventory().ifPresent(i -> byName.put(c.name(), c));
                 }
             } else {
                 hosts.specs.forEach(sel::include);
@@ -69,12 +103,18 @@ final class Targets {
                 }
                 if (hosts.inventory != null) {
                     for (InventoryHost h : inventoryHosts(hosts)) {
-                        sel.include(h.target().destination());
+                        // by name, so that -x matches inventory names; mapped back to the entry below
+                        sel.include(Target.of(h.name()).destination());
+                        byName.putIfAbsent(h.name(), Chosen.of(h));
                     }
                 }
             }
             hosts.exclude.forEach(sel::exclude);
-            List<Target> out = sel.expand();
+            List<Chosen> out = new ArrayList<>();
+            for (Target t : sel.expand()) {
+                Chosen inv = t.user().isEmpty() && t.port().isEmpty() ? byName.get(t.name()) : null;
+                out.add(inv != null ? inv : Chosen.of(t));
+            }
             if (out.isEmpty()) {
                 throw new UsageException("no hosts left to run on: " + describe(hosts, retryHosts)
                         + " chose none" + (hosts.exclude.isEmpty() ? "" : " after the exclusions (-x)"));

@@ -60,7 +60,7 @@ class CommandsTest {
                 """);
         var r = cli.run("hosts", "-F", "none", "-i", inv.toString(), "--limit", "prod:!web02");
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).isEqualTo("deploy@web01\ndeploy@web03\n10.0.0.9:2222\n");
+        assertThat(r.out()).isEqualTo("web01\nweb03\ndb1\n");
     }
 
     @Test

@@ -138,7 +138,7 @@ final class Targets {
         }
     }
 
-    private static String describe(HostOptions h, List<String> retryHosts) {
+    private static String describe(HostOptions h, List<Chosen> retryHosts) {
         if (retryHosts != null) {
             return "the retried run";
         }

@@ -17,8 +17,10 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
         subcommands = {
+            RunCommand.class,
             RunsCommand.class,
             HostsCommand.class,
+            DownloadCommand.class,
             ConfigCommand.class,
             CompletionCommand.class,
             ManCommand.class,

@@ -116,6 +116,11 @@ public final class FoldRenderer implements Renderer {
         }
     }
 
+    private static String header(String names, Group g, Style style) {
+        return style.host(names) + " (" + g.hosts.size() + (g.outcome.isEmpty() ? "" : ", " + style.red(g.outcome))
+                + ")";
+    }
+
     @Override
     public void finish(RunReport<?> report) {
         List<Group> sorted;
@@ -129,14 +134,18 @@ public final class FoldRenderer implements Renderer {
             sorted = new ArrayList<>(order);
         }
         sorted.sort(Comparator.comparingInt(g -> g.first));
+        List<String> names = new ArrayList<>(sorted.size());
+        int width = 16;
         for (Group g : sorted) {
-            String names = fold.apply(g.hosts);
-            String header = names + " (" + g.hosts.size() + (g.outcome.isEmpty() ? "" : ", " + g.outcome) + ")";
-            String rule = "-".repeat(Math.min(Math.max(header.length(), 16), 100));
-            String shown = style.host(names) + " (" + g.hosts.size()
-                    + (g.outcome.isEmpty() ? "" : ", " + style.red(g.outcome)) + ")";
-            screen.out(rule + "\n" + shown + "\n" + rule + "\n");
-            char[] errMark = style.enabled() ? style.red("!").concat(" ").toCharArray() : ERR_MARK;
+            String n = fold.apply(g.hosts);
+            names.add(n);
+            width = Math.max(width, header(n, g, Style.PLAIN).length());
+        }
+        String rule = "-".repeat(Math.min(width, 100)) + "\n";
+        char[] errMark = style.enabled() ? style.red("!").concat(" ").toCharArray() : ERR_MARK;
+        for (int i = 0; i < sorted.size(); i++) {
+            Group g = sorted.get(i);
+            screen.out(rule + header(names.get(i), g, style) + "\n" + rule);
             g.output.replay((stream, line) -> screen.outLine(stream == Stream.STDOUT ? NONE : errMark, line));
             g.output.delete();
         }

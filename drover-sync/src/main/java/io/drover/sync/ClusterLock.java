@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,11 +95,11 @@ public final class ClusterLock implements AutoCloseable {
     private volatile boolean closing;
     private final List<Thread> workers = new ArrayList<>();
 
-    private ClusterLock(List<String> hosts, LockOptions options) {
+    private ClusterLock(Map<String, String> hosts, LockOptions options) {
         this.options = options;
         this.events = new Events(options.listener(), options.clock());
         this.holderLine = options.holderLine();
-        this.holders = hosts.stream().map(Holder::new).toList();
+        this.holders = hosts.entrySet().stream().map(e -> new Holder(e.getKey(), e.getValue())).toList();
     }
 
     /**
@@ -113,15 +112,30 @@ public final class ClusterLock implements AutoCloseable {
      * @throws SyncException when {@code hosts} is empty or names a host twice
      */
     public static ClusterLock acquire(Ssh ssh, List<String> hosts, LockOptions options) throws ClusterLockException {
+        Map<String, String> named = new LinkedHashMap<>();
+        for (String h : hosts) {
+            if (named.put(requireNonNull(h, "host is null"), h) != null) {
+                throw new SyncException("host " + h + " is given twice");
+            }
+        }
+        return acquire(ssh, named, options);
+    }
+
+    /**
+     * Takes the lock on every host, or on none; hosts are named (in results, losses and messages) by the map's keys
+     * and reached at its values, in its iteration order.
+     *
+     * @throws ClusterLockException when any host refused or could not be asked; nothing is held then
+     * @throws SyncException when there is no host
+     */
+    public static ClusterLock acquire(Ssh ssh, Map<String, String> namedDestinations, LockOptions options)
+            throws ClusterLockException {
         requireNonNull(ssh, "ssh is null");
         requireNonNull(options, "options is null");
-        if (hosts.isEmpty()) {
+        if (namedDestinations.isEmpty()) {
             throw new SyncException("no hosts to lock");
         }
-        if (new LinkedHashSet<>(hosts).size() != hosts.size()) {
-            throw new SyncException("a host is given twice: " + hosts);
-        }
-        ClusterLock lock = new ClusterLock(hosts, options);
+        ClusterLock lock = new ClusterLock(new LinkedHashMap<>(namedDestinations), options);
         lock.take(ssh);
         return lock;
     }
@@ -291,6 +305,7 @@ public final class ClusterLock implements AutoCloseable {
     /** One host's holder process. */
     private final class Holder {
         final String host;
+        final String destination;
         final CompletableFuture<String> answer = new CompletableFuture<>();
         final CompletableFuture<Optional<ExitStatus>> ended = new CompletableFuture<>();
         final StringBuilder busyLines = new StringBuilder();
@@ -301,15 +316,16 @@ public final class ClusterLock implements AutoCloseable {
         private boolean busy;
         private long seq;
 
-        Holder(String host) {
+        Holder(String host, String destination) {
             this.host = host;
+            this.destination = destination;
         }
 
         HostResult<Void> take(Ssh ssh) {
             Instant start = options.clock().instant();
             SshConnection connection;
             try {
-                connection = ssh.connect(host);
+                connection = ssh.connect(destination);
             } catch (SshException e) {
                 return new HostResult.Unreachable<>(host, e.getMessage(), took(start));
             }

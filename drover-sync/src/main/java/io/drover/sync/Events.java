@@ -15,6 +15,7 @@ final class Events {
 
     private final EventListener listener;
     private final InstantSource clock;
+    private volatile boolean closed;
 
     Events(EventListener listener, InstantSource clock) {
         this.listener = requireNonNull(listener, "listener is null");
@@ -25,7 +26,15 @@ final class Events {
         return clock;
     }
 
+    /** Drops every later event (a host abandoned by a cancelled run must not print after the summary). */
+    void close() {
+        closed = true;
+    }
+
     void emit(DroverEvent event) {
+        if (closed) {
+            return;
+        }
         try {
             listener.on(event);
         } catch (RuntimeException ignored) {

@@ -19,8 +19,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -64,12 +66,14 @@ public final class FileSync {
     }
 
     private static final int CHUNK = 64 * 1024;
+    /** How long a cancelled run waits for hosts to wind down before it reports them cancelled and returns. */
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(15);
     private static final long PROGRESS_STEP = 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Ssh ssh;
     private final Mode mode;
-    private final List<String> hosts;
+    private final Map<String, String> hosts;
     private final List<Source> sources;
     private final String root;
     private final boolean owner;
@@ -92,7 +96,7 @@ public final class FileSync {
     private FileSync(Builder b) {
         this.ssh = b.ssh;
         this.mode = b.mode;
-        this.hosts = List.copyOf(b.hosts);
+        this.hosts = b.hosts;
         this.sources = List.copyOf(b.sources);
         this.root = b.root;
         this.owner = b.owner;
@@ -145,7 +149,7 @@ public final class FileSync {
         Instant start = clock.instant();
         TarWriter tar = new TarWriter(sources, owner, w -> events.warning(Events.LOCAL, w));
         tar.scan();
-        List<HostState> states = hosts.stream().map(HostState::new).toList();
+        List<HostState> states = hosts.entrySet().stream().map(e -> new HostState(e.getKey(), e.getValue())).toList();
         boolean interrupted = false;
         try {
             stage(states);
@@ -163,6 +167,7 @@ public final class FileSync {
             }
             results.add(st.result());
         }
+        events.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -204,7 +209,7 @@ public final class FileSync {
             events.started(st.host, task());
             st.started = clock.instant();
             try {
-                st.connection = ssh.connect(st.host);
+                st.connection = ssh.connect(st.destination);
             } catch (SshException e) {
                 st.finish(failure(st, "connecting", e));
                 return;
@@ -396,7 +401,7 @@ public final class FileSync {
             for (HostState st : ready) {
                 protocol.add(st.host, st.connection);
             }
-            var outcomes = protocol.run(this::track, active::remove);
+            var outcomes = protocol.run(this::track, active::remove, () -> cancelled != null);
             for (HostState st : ready) {
                 switch (outcomes.get(st.host)) {
                     case SyncProtocol.Outcome.Ok ok -> { }
@@ -454,25 +459,28 @@ public final class FileSync {
         joinAll(threads);
     }
 
-    /** Joins every thread; on interrupt cancels the run and waits at most 30 s more, then rethrows. */
+    /**
+     * Joins every thread. On an interrupt, cancels the run. Once the run is cancelled, waits at most
+     * {@link #CANCEL_GRACE} more: a host whose thread is still stuck then (a frozen host being killed) is left to it
+     * and reported cancelled. Rethrows the interrupt.
+     */
     private void joinAll(List<Thread> threads) throws InterruptedException {
         InterruptedException interrupted = null;
-        long deadline = 0;
+        long deadline = Long.MAX_VALUE;
         for (Thread t : threads) {
             while (t.isAlive()) {
+                if (cancelled != null && deadline == Long.MAX_VALUE) {
+                    deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+                }
+                long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime());
+                if (wait <= 0) {
+                    break;
+                }
                 try {
-                    if (interrupted == null) {
-                        t.join();
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0 || !t.join(Duration.ofNanos(left))) {
-                            break;
-                        }
-                    }
+                    t.join(Duration.ofNanos(wait));
                 } catch (InterruptedException e) {
                     if (interrupted == null) {
                         interrupted = e;
-                        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                         cancel("interrupted");
                     }
                 }
@@ -524,6 +532,7 @@ public final class FileSync {
     /** One host's progress through the steps. Its result is set once; the first one wins. */
     private final class HostState {
         final String host;
+        final String destination;
         volatile Instant started;
         volatile SshConnection connection;
         volatile HostCommand stage;
@@ -531,8 +540,9 @@ public final class FileSync {
         volatile Throwable sendFailure;
         private HostResult<Void> result;
 
-        HostState(String host) {
+        HostState(String host, String destination) {
             this.host = host;
+            this.destination = destination;
         }
 
         synchronized HostResult<Void> result() {
@@ -559,7 +569,7 @@ public final class FileSync {
     public static final class Builder {
         private final Ssh ssh;
         private final Mode mode;
-        private List<String> hosts = List.of();
+        private Map<String, String> hosts = Map.of();
         private List<Source> sources = List.of();
         private String root;
         private boolean owner;
@@ -578,16 +588,28 @@ public final class FileSync {
             this.mode = mode;
         }
 
-        /** The destinations, as {@link Ssh#connect} takes them; results come back in this order. */
+        /** The destinations, as {@link Ssh#connect} takes them, also naming the hosts; results come in this order. */
         public Builder hosts(List<String> hosts) {
-            Set<String> seen = new LinkedHashSet<>();
+            Map<String, String> named = new LinkedHashMap<>();
             for (String h : hosts) {
                 requireNonNull(h, "host is null");
-                if (!seen.add(h)) {
+                if (named.put(h, h) != null) {
                     throw new SyncException("host " + h + " is given twice");
                 }
             }
-            this.hosts = List.copyOf(seen);
+            this.hosts = Collections.unmodifiableMap(named);
+            return this;
+        }
+
+        /**
+         * Hosts by the name results and events use (an inventory name, say) to the destination {@link Ssh#connect}
+         * takes; results come in the map's iteration order.
+         */
+        public Builder hosts(Map<String, String> namedDestinations) {
+            Map<String, String> named = new LinkedHashMap<>();
+            namedDestinations.forEach((name, destination) -> named.put(requireNonNull(name, "host name is null"),
+                    requireNonNull(destination, "destination of " + name + " is null")));
+            this.hosts = Collections.unmodifiableMap(named);
             return this;
         }
 
@@ -679,7 +701,10 @@ public final class FileSync {
         }
 
         /**
-         * @throws SyncException when no host, no source or no root was given
+         * Checks the sources (reading metadata only) and builds.
+         *
+         * @throws SyncException when no host, no source or no root was given, or a source is missing, unreadable or
+         *     lands where another does
          */
         public FileSync build() {
             if (hosts.isEmpty()) {
@@ -691,6 +716,7 @@ public final class FileSync {
             if (root == null) {
                 throw new SyncException("no remote " + (mode == Mode.SYNC ? "root (--root)" : "destination") + " given");
             }
+            new TarWriter(sources, owner, w -> {}).scan();
             return new FileSync(this);
         }
     }

@@ -10,12 +10,15 @@ import io.drover.ssh.SshException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -96,8 +99,8 @@ final class SyncProtocol {
      * @param track called with each started command (so that a cancel can kill it); returns it
      * @param untrack called when a command has ended
      */
-    Map<String, Outcome> run(UnaryOperator<HostCommand> track, Consumer<HostCommand> untrack)
-            throws InterruptedException {
+    Map<String, Outcome> run(UnaryOperator<HostCommand> track, Consumer<HostCommand> untrack,
+            BooleanSupplier cancelled) throws InterruptedException {
         for (String host : nodes.keySet()) {
             Peer p = new Peer(host);
             p.outbox.add(prefix + " HELLO");
@@ -112,10 +115,18 @@ final class SyncProtocol {
             threads.add(Thread.ofVirtual().name("drover-synctool-" + p.host).start(() -> runPeer(p, track, untrack)));
         }
         InterruptedException interrupted = null;
+        long deadline = Long.MAX_VALUE;
         for (Thread t : threads) {
             while (t.isAlive()) {
+                if ((cancelled.getAsBoolean() || interrupted != null) && deadline == Long.MAX_VALUE) {
+                    deadline = System.nanoTime() + FileSync.CANCEL_GRACE.toNanos();
+                }
+                long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime());
+                if (wait <= 0) {
+                    break;
+                }
                 try {
-                    t.join();
+                    t.join(Duration.ofNanos(wait));
                 } catch (InterruptedException e) {
                     interrupted = e;
                     abort("interrupted");
@@ -127,7 +138,8 @@ final class SyncProtocol {
         }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (Peer p : peers) {
-            outcomes.put(p.host, p.outcome);
+            Outcome o = p.outcome;
+            outcomes.put(p.host, o != null ? o : new Outcome.Aborted(abortReason != null ? abortReason : "cancelled"));
         }
         return outcomes;
     }

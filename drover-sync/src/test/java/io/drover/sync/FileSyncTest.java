@@ -297,6 +297,9 @@ class FileSyncTest {
         assertThatThrownBy(() -> FileSync.sync(ssh).root("/srv/../etc")).isInstanceOf(SyncException.class)
                 .hasMessageContaining("normalized");
         assertThat(FileSync.upload(ssh).root("/srv/app///").hosts(List.of("x")).sources(List.of(
-                Source.named(Path.of("x")))).build().root()).isEqualTo("/srv/app");
+                Source.named(tmp))).build().root()).isEqualTo("/srv/app");
+        assertThatThrownBy(() -> FileSync.upload(ssh).root("/srv").hosts(List.of("x")).sources(List.of(
+                Source.named(tmp.resolve("missing")))).build()).isInstanceOf(SyncException.class)
+                .hasMessageContaining("missing does not exist");
     }
 }

@@ -472,6 +472,12 @@ public final class ClusterLock implements AutoCloseable {
             if (c == null) {
                 return;
             }
+            LockLoss loss = lost.getNow(null);
+            if (loss != null && loss.host().equals(host) && !ended.isDone()) {
+                // this host stopped answering: no point waiting for it; its holder ends with the channel
+                Thread.ofVirtual().name("drover-unlock-kill-" + host).start(c.process()::kill);
+                return;
+            }
             try {
                 c.process().stdin().close();
             } catch (IOException | RuntimeException ignored) {

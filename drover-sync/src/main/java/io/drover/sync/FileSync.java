@@ -67,7 +67,7 @@ public final class FileSync {
 
     private static final int CHUNK = 64 * 1024;
     /** How long a cancelled run waits for hosts to wind down before it reports them cancelled and returns. */
-    static final Duration CANCEL_GRACE = Duration.ofSeconds(15);
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
     private static final long PROGRESS_STEP = 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -173,6 +173,10 @@ class RunCommandTest {
                 "--", "echo \"$(id -u) $(pwd) $GREETING\"");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("0 /etc hi there\n");
+        var pty = drover("run", "-F", config, "-H", "w1", "-q", "--pty", "--", "tty; echo to-stderr >&2");
+        assertThat(pty.code()).as(pty.toString()).isZero();
+        assertThat(pty.out()).startsWith("/dev/pts/").contains("to-stderr\n");
+        assertThat(pty.err()).isEmpty();
     }
 
     @Test

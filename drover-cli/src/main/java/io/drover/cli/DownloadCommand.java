@@ -141,7 +141,7 @@ final class DownloadCommand implements Callable<Integer> {
                         r.duration().toMillis(), Outcomes.error(r)));
             }
             var report = outcome.report();
-            RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(), outcome.started(),
+            RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(outcome.started()), outcome.started(),
                     outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null, null,
                             false, null, List.of(), null, false, failFast, null),

@@ -208,7 +208,7 @@ final class RunCommand implements Callable<Integer> {
             FleetRunner.Outcome outcome = FleetRunner.execute(cli, out, settings, "run", task);
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
             int code = ExitCodes.of(kinds, outcome.interrupted(), false);
-            RunRecord record = store.write(record(store.newId(), outcome, code, previous, targets));
+            RunRecord record = store.write(record(store.newId(outcome.started()), outcome, code, previous, targets));
             List<String> trailer = new ArrayList<>();
             if (!outcome.report().allOk()) {
                 long bad = kinds.stream().filter(k -> !k.equals("ok")).count();

@@ -264,6 +264,12 @@ class RunCommandTest {
         assertThat(stdin.err()).contains("missing").contains("no such file");
         var cd = drover("run", "-F", config, "-H", "w1", "--cd", "relative", "--", "true");
         assertThat(cd.code()).isEqualTo(2);
+        var askPass = drover("run", "-F", config, "-H", "w1", "--ask-pass", "--", "true");
+        assertThat(askPass.code()).isEqualTo(2);
+        assertThat(askPass.err()).contains("--ask-pass needs a terminal");
+        var retryWithHosts = drover("run", "--retry-failed", "-H", "w1", "--", "true");
+        assertThat(retryWithHosts.code()).isEqualTo(2);
+        assertThat(retryWithHosts.err()).contains("--retry-failed chooses the hosts");
         assertThat(store().ids()).isEmpty();
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
         subcommands = {
+            DemoCommand.class,
             RunCommand.class,
             RunsCommand.class,
             HostsCommand.class,

@@ -1,0 +1,8 @@
+/**
+ * Trust material for the SSH connector, read the way OpenSSH reads it: known_hosts files and the host-key policy
+ * ({@code StrictHostKeyChecking}), identity files and certificates, and the ssh-agent (over a JDK unix-domain socket,
+ * also for agent forwarding). Internal: only {@code io.drover.ssh} uses these classes; they may expose MINA types.
+ *
+ * <p>Nothing here logs key material or passphrases.
+ */
+package io.drover.ssh.internal.trust;

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * test, even on {@code kill -9} of the JVM. Detached hosts (for {@code drover lab up}) instead live until
  * {@link #stop()} or {@code lab down} kills them by PID.
  */
-final class OpenSshHost implements TestHost {
+final class OpenSshHost implements FleetHost {
     static final Path SSHD = findSshd();
 
     private final String name;
@@ -55,13 +55,6 @@ final class OpenSshHost implements TestHost {
         this.readyTimeout = readyTimeout;
     }
 
-    /** A host started by an earlier process ({@code lab status}, {@code lab down}); only PID-based control works. */
-    static OpenSshHost attached(String name, String address, int port, Path fleetDir, String hostKeyLine, long pid) {
-        OpenSshHost host = new OpenSshHost(name, address, port, fleetDir, false, true, hostKeyLine, Duration.ofSeconds(30));
-        host.pid = pid;
-        return host;
-    }
-
     static Path findSshd() {
         for (String candidate : List.of("/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd")) {
             Path p = Path.of(candidate);
@@ -78,11 +71,13 @@ final class OpenSshHost implements TestHost {
         return null;
     }
 
-    Path dir() {
+    @Override
+    public Path dir() {
         return dir;
     }
 
-    long pid() {
+    @Override
+    public long pid() {
         return pid;
     }
 
@@ -111,7 +106,8 @@ final class OpenSshHost implements TestHost {
         Files.write(dir.resolve("sshd_config"), config, UTF_8);
     }
 
-    synchronized void launch() {
+    @Override
+    public synchronized void launch() {
         if (process != null && process.isAlive()) {
             return;
         }
@@ -160,7 +156,8 @@ final class OpenSshHost implements TestHost {
     }
 
     /** Polls until the host answers with an SSH banner; fails with its log when it died or the deadline passed. */
-    void awaitReady() {
+    @Override
+    public void awaitReady() {
         Instant deadline = Instant.now().plus(readyTimeout);
         long sleep = 5;
         while (true) {
@@ -235,6 +232,11 @@ final class OpenSshHost implements TestHost {
     }
 
     boolean answers(Duration timeout) {
+        return banner(address, port, timeout);
+    }
+
+    /** Whether {@code address:port} accepts a TCP connection and sends an SSH banner within {@code timeout}. */
+    static boolean banner(String address, int port, Duration timeout) {
         try (Socket socket = new Socket()) {
             int ms = (int) timeout.toMillis();
             socket.connect(new InetSocketAddress(address, port), ms);

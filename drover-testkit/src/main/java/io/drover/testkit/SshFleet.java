@@ -51,14 +51,16 @@ public final class SshFleet implements AutoCloseable {
     private final boolean ownsDir;
     private final String prefix;
     private final List<TestHost> hosts;
+    private final Reaper reaper;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private SshFleet(Path dir, boolean ownsDir, String prefix, List<TestHost> hosts, boolean hook) {
+    private SshFleet(Path dir, boolean ownsDir, String prefix, List<TestHost> hosts, Reaper reaper, boolean hook) {
         this.dir = dir;
         this.ownsDir = ownsDir;
         this.prefix = prefix;
         this.hosts = List.copyOf(hosts);
+        this.reaper = reaper;
         this.shutdownHook = hook ? new Thread(this::close, "drover-testkit-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -85,14 +87,17 @@ public final class SshFleet implements AutoCloseable {
 
     /**
      * Re-opens a detached fleet started by another process in {@code dir} (as {@code drover lab up} does), to check or
-     * stop it.
+     * stop it. Its hosts are controlled through the PIDs recorded in the directory's {@code fleet.properties}, and only
+     * while those PIDs still run processes of this fleet; {@link TestHost#start()} is not supported on them. Closing
+     * the returned fleet stops every host and removes {@code fleet.properties}.
      *
-     * @throws IllegalArgumentException when {@code dir} holds no fleet
+     * @throws IllegalArgumentException when {@code dir} holds no fleet, or its {@code fleet.properties} is malformed
      */
     public static SshFleet attach(Path dir) {
-        Path state = dir.resolve(STATE_FILE);
+        Path abs = dir.toAbsolutePath().normalize();
+        Path state = abs.resolve(STATE_FILE);
         if (!Files.isRegularFile(state)) {
-            throw new IllegalArgumentException("no lab in " + dir + " (" + state + " is missing)");
+            throw new IllegalArgumentException("no fleet in " + abs + " (" + state + " is missing)");
         }
         Properties p = new Properties();
         try (var in = Files.newBufferedReader(state, UTF_8)) {
@@ -100,16 +105,26 @@ public final class SshFleet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + state, e);
         }
-        int count = Integer.parseInt(p.getProperty("hosts", "0"));
+        HostKind kind;
+        int count;
+        try {
+            kind = HostKind.valueOf(p.getProperty("kind", "OPENSSH"));
+            count = Integer.parseInt(p.getProperty("hosts", "0"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(state + ": 'kind' must be OPENSSH or EMBEDDED and 'hosts' a number: " + e.getMessage());
+        }
         List<TestHost> hosts = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            String[] f = p.getProperty("host." + i, "").split(" ", 5);
-            if (f.length < 5) {
-                throw new IllegalArgumentException(state + ": entry host." + i + " is malformed");
+            String entry = p.getProperty("host." + i, "");
+            String[] f = entry.split(" ", 5);
+            try {
+                hosts.add(new AttachedHost(f[0], f[1], Integer.parseInt(f[2]), kind, abs, f[4], Long.parseLong(f[3])));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(state + ": host." + i + " (" + entry
+                        + ") must be 'NAME ADDRESS PORT PID HOSTKEY'");
             }
-            hosts.add(OpenSshHost.attached(f[0], f[1], Integer.parseInt(f[2]), dir, f[4], Long.parseLong(f[3])));
         }
-        return new SshFleet(dir, false, p.getProperty("prefix", "host"), hosts, false);
+        return new SshFleet(abs, false, p.getProperty("prefix", "host"), hosts, null, false);
     }
 
     /** The hosts, in order. */
@@ -181,6 +196,9 @@ public final class SshFleet implements AutoCloseable {
                 pool.submit(h::stop);
             }
         }
+        if (reaper != null) {
+            reaper.close();
+        }
         Path state = dir.resolve(STATE_FILE);
         try {
             Files.deleteIfExists(state);
@@ -218,6 +236,7 @@ public final class SshFleet implements AutoCloseable {
         private Boolean namespaces;
         private boolean detached;
         private int secondOctet = -1;
+        private int preferredSecondOctet = -1;
         private Duration readyTimeout = Duration.ofSeconds(30);
         private final List<String> sshdConfig = new ArrayList<>();
         private int startConcurrency = 32;
@@ -277,6 +296,18 @@ public final class SshFleet implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Prefers the block {@code 127.B.0.0/16} but falls back to a random free one when a server already listens on
+         * its first address (port 22 as root): for a stable, documented address of {@code drover lab up}.
+         */
+        public Builder preferredSecondOctet(int b) {
+            if (b < 0 || b > 255) {
+                throw new IllegalArgumentException("preferredSecondOctet (" + b + ") must be between 0 and 255");
+            }
+            this.preferredSecondOctet = b;
+            return this;
+        }
+
         public Builder readyTimeout(Duration timeout) {
             this.readyTimeout = requireNonNull(timeout, "timeout is null");
             return this;
@@ -298,35 +329,48 @@ public final class SshFleet implements AutoCloseable {
         }
 
         /**
-         * Starts every host and waits until all answer. On failure nothing is left running.
+         * Starts every host and waits until all answer. On failure nothing is left running and the files written so
+         * far are removed when the fleet made its own directory.
          *
-         * @throws IllegalStateException when a host cannot start (its log is in the message)
+         * @throws IllegalStateException when a host cannot start (its log is in the message), or OpenSSH hosts are
+         *     asked for and {@code sshd} is not installed
+         * @throws IllegalArgumentException when the settings contradict each other (embedded hosts cannot be detached
+         *     and take no {@code sshd_config} lines)
          */
         public SshFleet start() {
             if (kind == HostKind.OPENSSH && !openSshAvailable()) {
                 throw new IllegalStateException("no sshd found (install openssh-server) - or use HostKind.EMBEDDED");
             }
-            if (kind == HostKind.EMBEDDED) {
-                throw new UnsupportedOperationException("embedded hosts are not available yet");
+            if (kind == HostKind.EMBEDDED && detached) {
+                throw new IllegalArgumentException("embedded hosts live in this JVM and cannot be detached; "
+                        + "run them in a JVM of their own (EmbeddedLabMain) instead");
             }
-            boolean ns = namespaces != null ? namespaces : namespacesAvailable();
+            if (kind == HostKind.EMBEDDED && !sshdConfig.isEmpty()) {
+                throw new IllegalArgumentException("sshdConfig " + sshdConfig + " applies to OPENSSH hosts only");
+            }
+            boolean ns = kind == HostKind.OPENSSH && (namespaces != null ? namespaces : namespacesAvailable());
             if (ns && !namespacesAvailable()) {
                 throw new IllegalStateException("namespaces need root and unshare");
             }
             boolean ownsDir = directory == null;
             Path dir;
             try {
-                dir = ownsDir ? Files.createTempDirectory("drover-fleet-") : Files.createDirectories(directory);
+                dir = (ownsDir ? Files.createTempDirectory("drover-fleet-") : Files.createDirectories(directory))
+                        .toAbsolutePath().normalize();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create fleet directory " + directory, e);
             }
-            List<OpenSshHost> started = Collections.synchronizedList(new ArrayList<>());
+            List<FleetHost> started = Collections.synchronizedList(new ArrayList<>());
+            Reaper reaper = null;
             try {
-                SshFleet fleet = startOpenSsh(dir, ownsDir, ns, started);
-                return fleet;
+                reaper = kind == HostKind.EMBEDDED ? Reaper.start(dir) : null;
+                return startHosts(dir, ownsDir, ns, reaper, started);
             } catch (RuntimeException | Error e) {
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                     started.forEach(h -> pool.submit(h::kill));
+                }
+                if (reaper != null) {
+                    reaper.close();
                 }
                 if (ownsDir) {
                     deleteTree(dir);
@@ -335,41 +379,49 @@ public final class SshFleet implements AutoCloseable {
             }
         }
 
-        private SshFleet startOpenSsh(Path dir, boolean ownsDir, boolean ns, List<OpenSshHost> started) {
-            if (isRoot()) {
+        private SshFleet startHosts(Path dir, boolean ownsDir, boolean ns, Reaper reaper, List<FleetHost> started) {
+            if (kind == HostKind.OPENSSH && isRoot()) {
                 try {
                     Files.createDirectories(Path.of("/run/sshd"));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot create /run/sshd (sshd's privilege separation directory)", e);
                 }
             }
-            int b = secondOctet >= 0 ? secondOctet : pickSecondOctet();
-            boolean port22 = isRoot();
+            Block block = pickBlock();
             try {
                 KeyPair user = KeyFiles.newEd25519();
                 KeyFiles.write(user, dir.resolve("id_ed25519"), "drover-testkit-user");
+                String userLine = KeyFiles.publicLine(user, "drover-testkit-user");
                 Path authorized = dir.resolve("authorized_keys");
-                Files.writeString(authorized, KeyFiles.publicLine(user, "drover-testkit-user") + "\n", UTF_8);
+                Files.writeString(authorized, userLine + "\n", UTF_8);
                 Files.createDirectories(dir.resolve("hosts"));
-                List<OpenSshHost> hosts = new ArrayList<>(count);
+                List<FleetHost> hosts = new ArrayList<>(count);
                 for (int i = 1; i <= count; i++) {
-                    String address = "127." + b + "." + (1 + (i - 1) / 250) + "." + (1 + (i - 1) % 250);
-                    int port = port22 ? 22 : freePort(address);
+                    String address = address(block.secondOctet(), i);
+                    int port = block.port22() ? 22 : freePort(address);
                     KeyPair hostKey = KeyFiles.newEd25519();
                     String name = prefix + i;
-                    OpenSshHost host = new OpenSshHost(name, address, port, dir, ns, detached,
-                            KeyFiles.publicLine(hostKey, name), readyTimeout);
+                    String keyLine = KeyFiles.publicLine(hostKey, name);
+                    FleetHost host = switch (kind) {
+                        case OPENSSH -> new OpenSshHost(name, address, port, dir, ns, detached, keyLine, readyTimeout);
+                        case EMBEDDED -> new EmbeddedHost(name, address, port, dir, keyLine, userLine, reaper,
+                                readyTimeout);
+                    };
                     Files.createDirectories(host.dir());
                     Path keyFile = host.dir().resolve("ssh_host_ed25519_key");
                     KeyFiles.write(hostKey, keyFile, name);
-                    host.prepare(keyFile, authorized, sshdConfig);
+                    switch (host) {
+                        case OpenSshHost o -> o.prepare(keyFile, authorized, sshdConfig);
+                        case EmbeddedHost e -> e.prepare();
+                        default -> throw new AssertionError(host);
+                    }
                     hosts.add(host);
                 }
                 writeClientFiles(dir, hosts);
                 Semaphore launching = new Semaphore(startConcurrency);
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                     List<Future<?>> futures = new ArrayList<>();
-                    for (OpenSshHost h : hosts) {
+                    for (FleetHost h : hosts) {
                         futures.add(pool.submit(() -> {
                             launching.acquireUninterruptibly();
                             try {
@@ -397,16 +449,57 @@ public final class SshFleet implements AutoCloseable {
                     throw new IllegalStateException("interrupted while starting the fleet", e);
                 }
                 writeState(dir, hosts);
-                return new SshFleet(dir, ownsDir, prefix, new ArrayList<>(hosts), !detached);
+                return new SshFleet(dir, ownsDir, prefix, new ArrayList<>(hosts), reaper, !detached);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the fleet in " + dir, e);
             }
         }
 
-        private void writeClientFiles(Path dir, List<OpenSshHost> hosts) throws IOException {
+        private static String address(int b, int i) {
+            return "127." + b + "." + (1 + (i - 1) / 250) + "." + (1 + (i - 1) % 250);
+        }
+
+        /** The address block and whether its hosts can listen on port 22. */
+        private record Block(int secondOctet, boolean port22) {}
+
+        private Block pickBlock() {
+            boolean root = isRoot();
+            if (secondOctet >= 0) {
+                return new Block(secondOctet, root && canBind(address(secondOctet, 1), 22));
+            }
+            List<Integer> candidates = new ArrayList<>();
+            if (preferredSecondOctet >= 0) {
+                candidates.add(preferredSecondOctet);
+            }
+            for (int attempt = 0; attempt < 20; attempt++) {
+                candidates.add(ThreadLocalRandom.current().nextInt(16, 240));
+            }
+            if (!root) {
+                return new Block(candidates.getFirst(), false);
+            }
+            for (int b : candidates) {
+                if (canBind(address(b, 1), 22)) {
+                    return new Block(b, true);
+                }
+            }
+            // port 22 is taken everywhere (e.g. the machine's own sshd listens on 0.0.0.0:22): use free ports
+            return new Block(candidates.getFirst(), false);
+        }
+
+        private static boolean canBind(String address, int port) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(address, port));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private void writeClientFiles(Path dir, List<FleetHost> hosts) throws IOException {
             StringBuilder config = new StringBuilder("# ssh_config of a drover-testkit fleet: use with ssh -F / drover -F\n");
             StringBuilder known = new StringBuilder();
-            for (OpenSshHost h : hosts) {
+            for (FleetHost h : hosts) {
                 config.append("Host ").append(h.name()).append("\n  HostName ").append(h.address()).append('\n');
                 if (h.port() != 22) {
                     config.append("  Port ").append(h.port()).append('\n');
@@ -421,43 +514,26 @@ public final class SshFleet implements AutoCloseable {
                     .append("  UserKnownHostsFile ").append(dir.resolve("known_hosts")).append('\n')
                     .append("  GlobalKnownHostsFile /dev/null\n")
                     .append("  StrictHostKeyChecking yes\n")
+                    .append("  CheckHostIP no\n")
                     .append("  BatchMode yes\n");
             atomicWrite(dir.resolve("ssh_config"), config.toString());
             atomicWrite(dir.resolve("known_hosts"), known.toString());
         }
 
-        private void writeState(Path dir, List<OpenSshHost> hosts) throws IOException {
+        private void writeState(Path dir, List<FleetHost> hosts) throws IOException {
             Map<String, String> lines = new LinkedHashMap<>();
             lines.put("prefix", prefix);
             lines.put("kind", kind.name());
             lines.put("hosts", Integer.toString(hosts.size()));
+            lines.put("directory", dir.toString());
             for (int i = 0; i < hosts.size(); i++) {
-                OpenSshHost h = hosts.get(i);
+                FleetHost h = hosts.get(i);
                 lines.put("host." + (i + 1), h.name() + " " + h.address() + " " + h.port() + " " + h.pid() + " "
                         + h.hostKeyLine());
             }
-            StringBuilder sb = new StringBuilder("# drover-testkit fleet state\n");
+            StringBuilder sb = new StringBuilder("# drover-testkit fleet state: NAME ADDRESS PORT PID HOSTKEY\n");
             lines.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
             atomicWrite(dir.resolve(STATE_FILE), sb.toString());
-        }
-
-        private static int pickSecondOctet() {
-            for (int attempt = 0; attempt < 20; attempt++) {
-                int b = ThreadLocalRandom.current().nextInt(16, 240);
-                if (!listening("127." + b + ".1.1", 22)) {
-                    return b;
-                }
-            }
-            throw new IllegalStateException("no free 127.B.0.0/16 block found for the fleet");
-        }
-
-        private static boolean listening(String address, int port) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address, port), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
         }
 
         private static int freePort(String address) throws IOException {

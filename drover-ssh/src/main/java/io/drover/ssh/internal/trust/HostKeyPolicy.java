@@ -101,7 +101,7 @@ public final class HostKeyPolicy {
                     verdict,
                     List.of("StrictHostKeyChecking=no: accepted the unverified " + type + " host key " + fp
                             + " of " + name + " without checking or recording it"));
-            case ACCEPT_NEW -> record(target, plain, verdict, List.of());
+            case ACCEPT_NEW -> record(target, plain, verdict);
             case ASK -> ask(target, plain, verdict, type, fp);
         };
     }
@@ -124,7 +124,7 @@ public final class HostKeyPolicy {
             String text = new String(chars).strip();
             Arrays.fill(chars, '\0');
             if (text.equalsIgnoreCase("yes") || text.equals(fp)) {
-                return record(target, plain, verdict, List.of());
+                return record(target, plain, verdict);
             }
             if (text.equalsIgnoreCase("no")) {
                 return new HostKeyDecision.Refused(
@@ -138,12 +138,11 @@ public final class HostKeyPolicy {
                         + target.hostKeyName());
     }
 
-    private HostKeyDecision record(
-            HostKeyTarget target, PublicKey plain, HostKeyVerdict.Unknown verdict, List<String> notices) {
+    private HostKeyDecision record(HostKeyTarget target, PublicKey plain, HostKeyVerdict.Unknown verdict) {
         String type = Fingerprints.displayType(Fingerprints.keyType(plain));
         if (appendTo.isEmpty()) {
             return new HostKeyDecision.Accepted(
-                    verdict, append(notices, "accepted the new " + type + " host key " + Fingerprints.sha256(plain)
+                    verdict, List.of("accepted the new " + type + " host key " + Fingerprints.sha256(plain)
                             + " of " + target.hostKeyName() + "; not recorded: no UserKnownHostsFile"));
         }
         Path file = appendTo.get();
@@ -152,36 +151,32 @@ public final class HostKeyPolicy {
             outcome = KnownHostsWriter.append(file, target.hostKeyName(), plain, hashNewEntries);
         } catch (SshException e) {
             return new HostKeyDecision.Accepted(
-                    verdict, append(notices, "accepted the new " + type + " host key of " + target.hostKeyName()
+                    verdict, List.of("accepted the new " + type + " host key of " + target.hostKeyName()
                             + " but could not record it: " + e.getMessage()));
         }
         return switch (outcome) {
             case KnownHostsWriter.Outcome.Added a -> {
                 knownHosts.updateAndGet(k -> k.plus(List.of(a.entry())));
                 yield new HostKeyDecision.Accepted(
-                        verdict, append(notices, "Permanently added '" + target.hostKeyName() + "' (" + type
+                        verdict, List.of("Permanently added '" + target.hostKeyName() + "' (" + type
                                 + ") to the list of known hosts (" + a.entry().location() + ")."));
             }
             case KnownHostsWriter.Outcome.AlreadyListed l -> {
                 knownHosts.updateAndGet(k -> k.plus(List.of(l.entry())));
-                yield new HostKeyDecision.Accepted(new HostKeyVerdict.Known(l.entry()), notices);
+                yield new HostKeyDecision.Accepted(new HostKeyVerdict.Known(l.entry()), List.of());
             }
             case KnownHostsWriter.Outcome.Conflict c -> switch (c.verdict()) {
                 case HostKeyVerdict.Changed ch -> new HostKeyDecision.Refused(ch, changedMessage(target, ch));
                 case HostKeyVerdict.Revoked r -> new HostKeyDecision.Refused(r, revokedMessage(target, r));
-                case HostKeyVerdict.Known k -> new HostKeyDecision.Accepted(k, notices);
-                case HostKeyVerdict.CertAuthorityMatch m -> new HostKeyDecision.Accepted(m, notices);
+                case HostKeyVerdict.Known k -> new HostKeyDecision.Accepted(k, List.of());
+                case HostKeyVerdict.CertAuthorityMatch m -> new HostKeyDecision.Accepted(m, List.of());
                 case HostKeyVerdict.Unknown u -> new HostKeyDecision.Refused(
                         u, "Host key verification failed: could not record the key of " + target.hostKeyName());
             };
             case KnownHostsWriter.Outcome.NotRecorded n -> new HostKeyDecision.Accepted(
-                    verdict, append(notices, "accepted the new " + type + " host key " + Fingerprints.sha256(plain)
+                    verdict, List.of("accepted the new " + type + " host key " + Fingerprints.sha256(plain)
                             + " of " + target.hostKeyName() + "; not recorded: " + n.reason()));
         };
-    }
-
-    private static List<String> append(List<String> list, String notice) {
-        return java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(notice)).toList();
     }
 
     private String describeFiles() {

@@ -111,7 +111,8 @@ public final class Identities {
         List<KeyPair> loadedPairs = new ArrayList<>();
         List<List<OpenSshCertificate>> loadedCerts = new ArrayList<>();
 
-        for (Path file : identityFiles) {
+        for (Path given : identityFiles) {
+            Path file = AgentSocket.expandHome(given.toString());
             Outcome outcome = key(file, Math.max(1, passphraseAttempts), asker);
             switch (outcome) {
                 case Outcome.Loaded l -> {
@@ -143,7 +144,8 @@ public final class Identities {
         }
 
         List<OpenSshCertificate> forAgent = new ArrayList<>();
-        for (Path certFile : certificateFiles) {
+        for (Path givenCert : certificateFiles) {
+            Path certFile = AgentSocket.expandHome(givenCert.toString());
             if (!Files.exists(certFile)) {
                 problems.add(new IdentityProblem.Missing(certFile));
                 continue;

@@ -101,8 +101,11 @@ public final class KnownHostsWriter {
                 }
                 try {
                     writeBatch(target, batch);
-                } catch (RuntimeException e) {
-                    batch.forEach(r -> r.result().completeExceptionally(e));
+                } catch (RuntimeException | Error e) {
+                    batch.forEach(r -> r.result().completeExceptionally(e)); // nobody may wait forever
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                 }
             }
         } finally {

@@ -1,0 +1,485 @@
+package io.drover.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.drover.api.DroverEvent;
+import io.drover.api.EventListener;
+import io.drover.api.HostResult;
+import io.drover.api.RunReport;
+import io.drover.core.hosts.HostSpec;
+import io.drover.core.hosts.Inventory;
+import io.drover.core.hosts.InventoryHost;
+import io.drover.core.hosts.Target;
+import io.drover.ssh.Ssh;
+import io.drover.ssh.SshConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Hosts connected over SSH, on which tasks run concurrently: drover's main entry point.
+ *
+ * <pre>{@code
+ * try (Group group = Group.builder(ssh).hosts(List.of("web1", "web2")).connect()) {
+ *     RunReport<String> report = group.run("kernel", host -> host.output("uname -r").strip());
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#connect()} dials every host (at most {@code dialConcurrency} at once). A host that cannot be
+ * dialed is reported {@link HostResult.Unreachable} by every run, or, with {@link DialPolicy#FAIL_FAST},
+ * {@code connect()} throws. A connection lost between runs is dialed again when a task next needs it.
+ *
+ * <p>{@link #run} runs a task on every host, in host order, with at most {@code maxInFlight} tasks of this group
+ * in flight at once (across all its runs), and returns each host's result: a failure on one host is a value in the
+ * report, never an exception. Timeouts and cancellation stop the remote commands too: a stopped task's commands
+ * are killed with their whole process group.
+ *
+ * <p>Events: the group emits {@code DialStarted}/{@code DialEnded} for its dials, {@code TaskStarted}/
+ * {@code TaskEnded} for every task (always paired, also on failure, timeout and cancellation), {@code OutputLine}
+ * for command output and {@code BytesTransferred} for transfers, stamped with the group's clock. Connect retries
+ * are reported as {@code Retry} events by the {@link Ssh} to its own listener. The listener contract is
+ * {@link EventListener}'s: called from many threads, quick, never throwing (a throwing listener is ignored); the
+ * lines of one stream of one host arrive in order, each whole.
+ *
+ * <p>Thread-safe: several runs may go on at once. {@link #close()} cancels runs in progress and closes the group's
+ * connections (the {@link Ssh} itself stays open).
+ */
+public final class Group implements AutoCloseable {
+    /** How long a stopped task may take to notice before its result is reported without it. */
+    static final Duration ABORT_GRACE = Duration.ofSeconds(10);
+
+    private final Ssh ssh;
+    private final List<HostEntry> hosts;
+    private final Events events;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final ScheduledExecutorService timer;
+    private final Map<String, SshConnection> connections = new ConcurrentHashMap<>();
+    private final Set<RunExecution<?>> runs = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, String> unreachable = Map.of();
+    private volatile boolean closed;
+
+    private Group(Builder b) {
+        this.ssh = b.ssh;
+        this.hosts = List.copyOf(b.hosts.values());
+        this.events = new Events(b.listener, b.clock);
+        this.ownedExecutor = b.executor == null ? Executors.newVirtualThreadPerTaskExecutor() : null;
+        this.executor = b.executor == null ? ownedExecutor : b.executor;
+        this.maxInFlight = b.maxInFlight;
+        this.inFlight = new Semaphore(b.maxInFlight, true);
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("drover-timer").factory());
+    }
+
+    public static Builder builder(Ssh ssh) {
+        return new Builder(ssh);
+    }
+
+    /** The host names, in the order given. */
+    public List<String> hosts() {
+        return hosts.stream().map(HostEntry::name).toList();
+    }
+
+    /** The hosts that could not be dialed, with the reason, in host order. */
+    public Map<String, String> unreachable() {
+        return unreachable;
+    }
+
+    /** The bound on tasks of this group in flight at once. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Runs {@code task} on every host with {@link RunOptions#defaults()}. Never throws for a host's failure. */
+    public <T> RunReport<T> run(String name, Task<T> task) {
+        return run(name, task, RunOptions.defaults());
+    }
+
+    /**
+     * Runs {@code task} on every host concurrently (at most {@code maxInFlight} at once, started in host order) and
+     * returns one result per host, in host order. A failure on one host is reported in its result and never thrown.
+     * If the calling thread is interrupted, the run is cancelled, the report returned, and the interrupt status kept.
+     *
+     * @throws IllegalStateException when the group is closed
+     */
+    public <T> RunReport<T> run(String name, Task<T> task, RunOptions options) {
+        requireNonNull(name, "name is null");
+        requireNonNull(task, "task is null");
+        requireNonNull(options, "options is null");
+        if (closed) {
+            throw new IllegalStateException("group is closed; cannot run '" + name + "'");
+        }
+        RunExecution<T> run = new RunExecution<>(this, name, task, options);
+        runs.add(run);
+        try {
+            if (closed) {
+                run.cancel("group closed");
+            }
+            return run.execute();
+        } finally {
+            runs.remove(run);
+        }
+    }
+
+    /** {@link #collect(String, Task, RunOptions)} with {@link RunOptions#defaults()}. */
+    public <T> Map<String, T> collect(String name, Task<T> task) {
+        return collect(name, task, RunOptions.defaults());
+    }
+
+    /**
+     * Runs {@code task} everywhere and returns the value it produced on each host, in host order (a map that
+     * allows {@code null} values).
+     *
+     * @throws RunFailedException when any host did not succeed; its report has every host's result
+     */
+    public <T> Map<String, T> collect(String name, Task<T> task, RunOptions options) {
+        RunReport<T> report = run(name, task, options);
+        if (!report.allOk()) {
+            throw new RunFailedException(report);
+        }
+        Map<String, T> values = new LinkedHashMap<>();
+        for (HostResult<T> r : report.results()) {
+            values.put(r.host(), ((HostResult.Ok<T>) r).value());
+        }
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** Cancels runs in progress, closes this group's connections and stops its threads. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (RunExecution<?> run : List.copyOf(runs)) {
+            run.cancel("group closed");
+        }
+        for (SshConnection c : connections.values()) {
+            try {
+                c.close();
+            } catch (RuntimeException ignored) {
+                // closing a broken connection: nothing more to do
+            }
+        }
+        connections.clear();
+        timer.shutdownNow();
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Group[" + hosts.size() + " hosts, " + unreachable.size() + " unreachable, maxInFlight " + maxInFlight + "]";
+    }
+
+    // ---- engine internals, used by RunExecution and HostSession ----
+
+    List<HostEntry> entries() {
+        return hosts;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    Semaphore inFlight() {
+        return inFlight;
+    }
+
+    /** The dial error of a host that could not be reached at connect time, or null. */
+    String dialError(String host) {
+        return unreachable.get(host);
+    }
+
+    /**
+     * Runs {@code action} on a fresh virtual thread after {@code delay}. Once the group is closed the timer is gone
+     * and the action runs on a sleeping virtual thread instead (then null is returned: it cannot be cancelled).
+     */
+    ScheduledFuture<?> schedule(Duration delay, Runnable action) {
+        try {
+            return timer.schedule(() -> Thread.ofVirtual().name("drover-deadline").start(action),
+                    delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            Thread.ofVirtual().name("drover-deadline").start(() -> {
+                try {
+                    Thread.sleep(delay);
+                    action.run();
+                } catch (InterruptedException ignored) {
+                    // nobody interrupts these threads
+                }
+            });
+            return null;
+        }
+    }
+
+    /**
+     * The open connection to {@code host}, dialed again when it was lost since the last use.
+     *
+     * @throws UnreachableHost when it cannot be dialed
+     */
+    SshConnection connection(HostEntry host) {
+        SshConnection c = connections.get(host.name());
+        if (c != null && c.isOpen()) {
+            return c;
+        }
+        Optional<String> error = dial(host);
+        if (error.isPresent()) {
+            throw new UnreachableHost(error.get());
+        }
+        return connections.get(host.name());
+    }
+
+    /** The host could not be dialed; carries the reason. */
+    static final class UnreachableHost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnreachableHost(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private Optional<String> dial(HostEntry host) {
+        Instant start = events.now();
+        events.emit(new DroverEvent.DialStarted(start, host.name()));
+        Optional<String> error;
+        try {
+            SshConnection c = ssh.connect(host.destination());
+            SshConnection old = connections.put(host.name(), c);
+            if (old != null && old != c) {
+                old.close();
+            }
+            error = Optional.empty();
+        } catch (RuntimeException e) {
+            error = Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        Instant end = events.now();
+        events.emit(new DroverEvent.DialEnded(end, host.name(), Duration.between(start, end), error));
+        return error;
+    }
+
+    private void dialAll(int concurrency, DialPolicy policy) {
+        Semaphore dials = new Semaphore(concurrency);
+        Map<String, String> errors = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (HostEntry h : hosts) {
+                pool.execute(() -> {
+                    try {
+                        dials.acquire();
+                    } catch (InterruptedException e) {
+                        errors.put(h.name(), "not dialed: interrupted");
+                        return;
+                    }
+                    try {
+                        if (policy == DialPolicy.FAIL_FAST && firstFailure.get() != null) {
+                            errors.put(h.name(), "not dialed: " + firstFailure.get() + " could not be reached first");
+                            return;
+                        }
+                        dial(h).ifPresent(err -> {
+                            errors.put(h.name(), err);
+                            firstFailure.compareAndSet(null, h.name());
+                        });
+                    } finally {
+                        dials.release();
+                    }
+                });
+            }
+        }
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (HostEntry h : hosts) {
+            if (errors.containsKey(h.name())) {
+                ordered.put(h.name(), errors.get(h.name()));
+            }
+        }
+        unreachable = Collections.unmodifiableMap(ordered);
+        if (Thread.currentThread().isInterrupted()) {
+            close();
+            throw new DroverException("interrupted while connecting to " + hosts.size() + " hosts");
+        }
+        if (policy == DialPolicy.FAIL_FAST && firstFailure.get() != null) {
+            close();
+            List<String> failed = ordered.entrySet().stream().filter(e -> !e.getValue().startsWith("not dialed"))
+                    .map(e -> e.getKey() + " (" + e.getValue() + ")").toList();
+            throw new DroverException("cannot reach " + failed.size() + " of " + hosts.size() + " hosts: "
+                    + failed.stream().limit(10).collect(Collectors.joining(", ")) + (failed.size() > 10 ? ", ..." : ""));
+        }
+    }
+
+    /** What {@link Builder#connect()} does when a host cannot be dialed. */
+    public enum DialPolicy {
+        /** Keep going; the host is reported {@link HostResult.Unreachable} by every run (the default). */
+        COLLECT,
+        /** Stop dialing at the first failure, close what was opened, and throw {@link DroverException}. */
+        FAIL_FAST
+    }
+
+    /** Settings of a {@link Group}; {@link #connect()} dials the hosts. */
+    public static final class Builder {
+        private final Ssh ssh;
+        private final Map<String, HostEntry> hosts = new LinkedHashMap<>();
+        private int dialConcurrency = 32;
+        private DialPolicy dialPolicy = DialPolicy.COLLECT;
+        private int maxInFlight = 256;
+        private EventListener listener = EventListener.NONE;
+        private InstantSource clock = InstantSource.system();
+        private Executor executor;
+
+        private Builder(Ssh ssh) {
+            this.ssh = requireNonNull(ssh, "ssh is null");
+        }
+
+        /**
+         * Adds a host by its destination ({@code [user@]alias[:port]}, as {@code ssh} takes it), which is also its
+         * name in results and events.
+         *
+         * @throws IllegalArgumentException when a host of that name was added already
+         */
+        public Builder host(String destination) {
+            return host(destination, Map.of());
+        }
+
+        /** Adds a host with its variables ({@link HostSession#vars()}). */
+        public Builder host(String destination, Map<String, ?> vars) {
+            return add(new HostEntry(destination, destination, Collections.unmodifiableMap(vars)));
+        }
+
+        /** Adds hosts by destination, in order. */
+        public Builder hosts(Collection<String> destinations) {
+            requireNonNull(destinations, "destinations is null").forEach(this::host);
+            return this;
+        }
+
+        /**
+         * Adds a host spec's target; its name in results and events is {@link Target#destination()} ({@code web1},
+         * or {@code alice@web1:2222} when it carries a user or port).
+         */
+        public Builder host(Target target) {
+            return host(target, Map.of());
+        }
+
+        /** Adds a target with its variables. */
+        public Builder host(Target target, Map<String, ?> vars) {
+            requireNonNull(target, "target is null");
+            return add(new HostEntry(target.destination(), target.destination(), Collections.unmodifiableMap(vars)));
+        }
+
+        /** Adds targets (as {@link HostSpec#expand} returns them), in order. */
+        public Builder targets(Collection<Target> targets) {
+            requireNonNull(targets, "targets is null").forEach(this::host);
+            return this;
+        }
+
+        /**
+         * Adds an inventory host: named by its inventory name, dialed at its target ({@code ansible_host},
+         * {@code ansible_port}, {@code ansible_user}), with its variables.
+         */
+        public Builder host(InventoryHost host) {
+            requireNonNull(host, "host is null");
+            return add(new HostEntry(host.name(), host.target().destination(), host.vars()));
+        }
+
+        /** Adds inventory hosts (as {@link Inventory#hosts(String)} returns them), in order. */
+        public Builder inventoryHosts(Collection<InventoryHost> hosts) {
+            requireNonNull(hosts, "hosts is null").forEach(this::host);
+            return this;
+        }
+
+        Builder add(HostEntry entry) {
+            requireNonNull(entry, "entry is null");
+            if (entry.name().isBlank()) {
+                throw new IllegalArgumentException("host name must not be blank");
+            }
+            if (hosts.putIfAbsent(entry.name(), entry) != null) {
+                throw new IllegalArgumentException("host " + entry.name() + " is in the group twice");
+            }
+            return this;
+        }
+
+        /** How many hosts {@link #connect()} dials at once (default 32). */
+        public Builder dialConcurrency(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("dialConcurrency (" + n + ") must be at least 1");
+            }
+            this.dialConcurrency = n;
+            return this;
+        }
+
+        public Builder dialPolicy(DialPolicy policy) {
+            this.dialPolicy = requireNonNull(policy, "policy is null");
+            return this;
+        }
+
+        /** At most this many tasks of the group run at once, across all its runs (default 256). */
+        public Builder maxInFlight(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxInFlight (" + n + ") must be at least 1");
+            }
+            this.maxInFlight = n;
+            return this;
+        }
+
+        /** Receives the group's events (see {@link Group} and the contract of {@link EventListener}). */
+        public Builder listener(EventListener listener) {
+            this.listener = requireNonNull(listener, "listener is null");
+            return this;
+        }
+
+        /**
+         * The clock for event times, result durations and the report's start (default the system clock). Timeouts
+         * are waited in real time: they bound real remote work.
+         */
+        public Builder clock(InstantSource clock) {
+            this.clock = requireNonNull(clock, "clock is null");
+            return this;
+        }
+
+        /**
+         * Runs tasks on this executor instead of a virtual thread per task. It must run each task on a thread that
+         * can be interrupted; the group does not shut it down. The engine's own stream readers and timers still use
+         * virtual threads of their own.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = requireNonNull(executor, "executor is null");
+            return this;
+        }
+
+        /**
+         * Dials every host and returns the group.
+         *
+         * @throws DroverException with {@link DialPolicy#FAIL_FAST} when a host cannot be reached, or when
+         *     interrupted
+         * @throws IllegalStateException when no host was added
+         */
+        public Group connect() {
+            if (hosts.isEmpty()) {
+                throw new IllegalStateException("a group needs at least one host");
+            }
+            Group group = new Group(this);
+            group.dialAll(dialConcurrency, dialPolicy);
+            return group;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.drover.ssh.internal;
+
+import io.drover.ssh.CommandRequest;
+import io.drover.ssh.RemoteProcess;
+import io.drover.ssh.SshConnection;
+import io.drover.ssh.SshException;
+import io.drover.ssh.SshException.Kind;
+import io.drover.ssh.config.HostConfig;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+/** An authenticated MINA session behind drover's {@link SshConnection}. */
+final class MinaConnection implements SshConnection {
+    static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(30);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String destination;
+    private final HostConfig config;
+    private final ClientSession session;
+    private final Object fsLock = new Object();
+    private volatile FileSystem fileSystem;
+
+    MinaConnection(String destination, HostConfig config, ClientSession session, Runnable onClose) {
+        this.destination = destination;
+        this.config = config;
+        this.session = session;
+        session.addCloseFutureListener(f -> onClose.run());
+    }
+
+    ClientSession session() {
+        return session;
+    }
+
+    @Override
+    public String destination() {
+        return destination;
+    }
+
+    @Override
+    public HostConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs the request's command after a one-line preamble that reports the remote shell's pid on stderr (stdout
+     * with a pty) and is stripped again by {@link MarkerFilterInputStream}: sshd makes that shell a session leader, so
+     * its pid names the session {@link RemoteProcess#kill()} ends. Exit status and output are the command's own.
+     */
+    @Override
+    public RemoteProcess start(CommandRequest request) {
+        ensureOpen("start a command");
+        String marker = "drover-pid-" + HexFormat.of().formatHex(nonce())
+                + ":";
+        String wrapped = "printf '%s%s\\n' '" + marker + "' \"$$\" >&2\n" + request.command();
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.putAll(config.setEnv());
+        sendEnv(env);
+        env.putAll(request.env());
+        ChannelExec channel = null;
+        try {
+            channel = session.createExecChannel(wrapped, null, env);
+            channel.setUsePty(request.pty());
+            channel.open().verify(CHANNEL_OPEN_TIMEOUT);
+            return new MinaRemoteProcess(this, channel, marker, request.pty());
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close(true);
+            }
+            if (!isOpen()) {
+                throw new SshException(Kind.DISCONNECTED, "connection to " + destination + " is closed", e);
+            }
+            throw new SshException(Kind.CHANNEL, "cannot start a command on " + destination + ": " + e.getMessage()
+                    + " (the server may limit sessions per connection: MaxSessions)", e);
+        }
+    }
+
+    private static byte[] nonce() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private void sendEnv(Map<String, Object> env) {
+        if (config.sendEnv().isEmpty()) {
+            return;
+        }
+        Map<String, String> local = System.getenv();
+        for (String pattern : config.sendEnv()) {
+            Pattern p = Pattern.compile(glob(pattern));
+            local.forEach((k, v) -> {
+                if (p.matcher(k).matches()) {
+                    env.put(k, v);
+                }
+            });
+        }
+    }
+
+    private static String glob(String pattern) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            switch (c) {
+                case '*' -> sb.append(".*");
+                case '?' -> sb.append('.');
+                default -> sb.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Runs a short command without the wrapper and waits for it (used by kill). */
+    void runQuietly(String command, Duration timeout) {
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            channel.setRedirectErrorStream(true);
+            channel.open().verify(timeout);
+            channel.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED),
+                    timeout.toMillis());
+        } catch (IOException | RuntimeException e) {
+            // best effort: the caller falls back to closing the channel
+        }
+    }
+
+    @Override
+    public FileSystem fileSystem() {
+        FileSystem fs = fileSystem;
+        if (fs != null && fs.isOpen()) {
+            return fs;
+        }
+        synchronized (fsLock) {
+            if (fileSystem == null || !fileSystem.isOpen()) {
+                ensureOpen("open SFTP");
+                try {
+                    fileSystem = SftpClientFactory.instance().createSftpFileSystem(session);
+                } catch (IOException | RuntimeException e) {
+                    throw new SshException(isOpen() ? Kind.CHANNEL : Kind.DISCONNECTED,
+                            "cannot open SFTP on " + destination + ": " + e.getMessage(), e);
+                }
+            }
+            return fileSystem;
+        }
+    }
+
+    private void ensureOpen(String what) {
+        if (!isOpen()) {
+            throw new SshException(Kind.DISCONNECTED, "cannot " + what + " on " + destination
+                    + ": the connection is closed");
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return session.isOpen() && !session.isClosing();
+    }
+
+    @Override
+    public void close() {
+        FileSystem fs = fileSystem;
+        if (fs != null) {
+            try {
+                fs.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the session goes next anyway
+            }
+        }
+        session.close(false).awaitUninterruptibly(Duration.ofSeconds(5));
+        if (session.isOpen()) {
+            session.close(true);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SshConnection[" + destination + "]";
+    }
+}

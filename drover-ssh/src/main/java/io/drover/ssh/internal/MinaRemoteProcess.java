@@ -1,0 +1,161 @@
+package io.drover.ssh.internal;
+
+import io.drover.ssh.ExitStatus;
+import io.drover.ssh.RemoteProcess;
+import io.drover.ssh.SshException;
+import io.drover.ssh.SshException.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
+import org.apache.sshd.common.util.buffer.Buffer;
+
+/**
+ * One exec channel. Output streams are the channel's own pipes: bounded by the SSH window, so a reader that stops
+ * reading stops the remote command instead of filling memory.
+ */
+final class MinaRemoteProcess implements RemoteProcess {
+    private static final Duration PID_WAIT = Duration.ofSeconds(5);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final MinaConnection connection;
+    private final ChannelExec channel;
+    private final MarkerFilterInputStream marked;
+    private final boolean pty;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final AtomicBoolean killed = new AtomicBoolean();
+
+    MinaRemoteProcess(MinaConnection connection, ChannelExec channel, String marker, boolean pty) {
+        this.connection = connection;
+        this.channel = channel;
+        this.pty = pty;
+        this.marked = new MarkerFilterInputStream(pty ? channel.getInvertedOut() : channel.getInvertedErr(), marker);
+        channel.addChannelListener(new ChannelListener() {
+            @Override
+            public void channelStateChanged(Channel c, String hint) {
+                checkExit();
+            }
+
+            @Override
+            public void channelClosed(Channel c, Throwable reason) {
+                checkExit();
+                if (exit.isDone()) {
+                    return;
+                }
+                if (killed.get()) {
+                    exit.complete(ExitStatus.signal("KILL"));
+                } else if (!connection.isOpen()) {
+                    exit.completeExceptionally(new SshException(Kind.DISCONNECTED, "connection to "
+                            + connection.destination() + " was lost before the command ended", reason));
+                } else {
+                    exit.completeExceptionally(new SshException(Kind.CHANNEL, "channel to "
+                            + connection.destination() + " closed without an exit status", reason));
+                }
+            }
+        });
+        checkExit();
+    }
+
+    private void checkExit() {
+        Integer code = channel.getExitStatus();
+        if (code != null) {
+            exit.complete(ExitStatus.code(code));
+            return;
+        }
+        String signal = channel.getExitSignal();
+        if (signal != null) {
+            exit.complete(ExitStatus.signal(signal));
+        }
+    }
+
+    @Override
+    public OutputStream stdin() {
+        return channel.getInvertedIn();
+    }
+
+    @Override
+    public InputStream stdout() {
+        return pty ? marked : channel.getInvertedOut();
+    }
+
+    @Override
+    public InputStream stderr() {
+        return pty ? InputStream.nullInputStream() : marked;
+    }
+
+    @Override
+    public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SshException se) {
+                throw new SshException(se.kind(), se.getMessage(), se);
+            }
+            throw new SshException(Kind.CHANNEL, "command on " + connection.destination() + " failed: " + e.getCause(),
+                    e.getCause());
+        }
+    }
+
+    /**
+     * Sends the {@code signal KILL} channel request (sshd kills the process group), then runs
+     * {@code pkill -KILL -s PID; kill -KILL -- -PID} on a second channel: every process in the command's session
+     * dies, including children that moved to another process group. Processes that started their own session
+     * ({@code setsid}, daemons) are deliberately out of reach, as they are for OpenSSH.
+     */
+    @Override
+    public void kill() {
+        if (exit.isDone() || !killed.compareAndSet(false, true)) {
+            channel.close(false);
+            return;
+        }
+        sendSignal("KILL");
+        OptionalLong pid = marked.awaitPid(PID_WAIT);
+        if (pid.isPresent() && connection.isOpen() && !exit.isDone()) {
+            long p = pid.getAsLong();
+            connection.runQuietly("pkill -KILL -s " + p + " 2>/dev/null; kill -KILL -- -" + p + " 2>/dev/null; true",
+                    KILL_WAIT);
+        }
+        try {
+            exit.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException ignored) {
+            // closing the channel below ends our side either way
+        }
+        channel.close(false);
+    }
+
+    private void sendSignal(String name) {
+        try {
+            Buffer buffer = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+            buffer.putUInt(channel.getRecipient());
+            buffer.putString("signal");
+            buffer.putBoolean(false);
+            buffer.putString(name);
+            channel.writePacket(buffer);
+        } catch (IOException | RuntimeException ignored) {
+            // the second channel does the work
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!exit.isDone()) {
+            kill();
+        }
+        channel.close(false);
+    }
+}

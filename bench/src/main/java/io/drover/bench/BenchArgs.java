@@ -18,6 +18,7 @@ final class BenchArgs {
     final List<String> rest = new ArrayList<>();
     int steps = 10;
     String file;
+    Path serverCpu;
 
     static BenchArgs parse(String[] args) {
         BenchArgs a = new BenchArgs();
@@ -28,6 +29,7 @@ final class BenchArgs {
                 case "--parallel" -> a.parallel = Integer.parseInt(args[++i]);
                 case "--steps" -> a.steps = Integer.parseInt(args[++i]);
                 case "--file" -> a.file = args[++i];
+                case "--server-cpu" -> a.serverCpu = Path.of(args[++i]);
                 case "-o" -> {
                     String o = args[++i];
                     int eq = o.indexOf('=');
@@ -61,6 +63,18 @@ final class BenchArgs {
     static double processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;
+    }
+
+    /** CPU seconds the fleet's servers have used so far (a cpuacct.usage file), or NaN when not given. */
+    double serverCpu() {
+        if (serverCpu == null) {
+            return Double.NaN;
+        }
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(serverCpu).strip()) / 1e9;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     static double since(long nanos) {

@@ -27,6 +27,7 @@ public final class SequentialRuns {
         try (Ssh ssh = a.ssh()) {
             long t0 = System.nanoTime();
             double c0 = BenchArgs.processCpu();
+            double server0 = a.serverCpu();
             try (Group group = Group.builder(ssh).targets(targets).dialConcurrency(a.parallel).maxInFlight(a.parallel)
                     .connect()) {
                 double connectWall = BenchArgs.since(t0);
@@ -40,16 +41,19 @@ public final class SequentialRuns {
                             : "test \"$(cat " + file + ")\" = " + (k - 1) + " && echo " + k + " > " + file;
                     long s0 = k == 1 ? t0 : System.nanoTime();
                     double sc0 = k == 1 ? c0 : BenchArgs.processCpu();
+                    double ss0 = k == 1 ? server0 : a.serverCpu();
                     RunReport<Object> report = group.run("step " + k, host -> {
                         host.shell(command);
                         return null;
                     });
                     double wall = BenchArgs.since(s0);
                     double cpu = BenchArgs.processCpu() - sc0;
+                    double server = a.serverCpu() - ss0;
                     long failed = report.results().stream().filter(r -> !r.isOk()).count();
                     allOk &= failed == 0;
                     System.out.println("{\"step\": " + k + ", " + BenchArgs.json("wall_s", wall) + ", "
-                            + BenchArgs.json("cpu_s", cpu) + ", \"ok\": " + (report.results().size() - failed)
+                            + BenchArgs.json("cpu_s", cpu) + ", "
+                            + (Double.isNaN(server) ? "" : BenchArgs.json("server_cpu_s", server) + ", ") + "\"ok\": " + (report.results().size() - failed)
                             + ", \"failed\": " + failed + "}");
                     if (failed > 0) {
                         report.problems().stream().limit(5).forEach(p -> System.err.println("failed: " + p));

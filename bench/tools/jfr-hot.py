@@ -16,13 +16,16 @@ def main():
     out = subprocess.run([jfr, "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample", rec],
                          capture_output=True, text=True, check=True).stdout
     events = json.loads(out)["recording"]["events"]
-    top, owner, pairs = collections.Counter(), collections.Counter(), collections.Counter()
+    top, owner, pairs, incl = collections.Counter(), collections.Counter(), collections.Counter(), collections.Counter()
     for e in events:
         frames = e["values"]["stackTrace"]["frames"] if e["values"].get("stackTrace") else []
         names = [f["method"]["type"]["name"].replace("/", ".") + "." + f["method"]["name"] for f in frames]
         if not names:
             continue
         top[names[0]] += 1
+        for m in set(names):
+            if any(m.startswith(p) for p in prefixes) and "$$Lambda" not in m:
+                incl[m] += 1
         mine = next((n for n in names if any(n.startswith(p) for p in prefixes) and "$$Lambda" not in n),
                     "(no " + "/".join(prefixes) + " frame)")
         owner[mine] += 1
@@ -34,6 +37,9 @@ def main():
         print(f"{100 * v / n:5.1f}%  {k}")
     print("\n== first frame in " + ", ".join(prefixes))
     for k, v in owner.most_common(25):
+        print(f"{100 * v / n:5.1f}%  {k}")
+    print("\n== inclusive (on the stack) in " + ", ".join(prefixes))
+    for k, v in incl.most_common(40):
         print(f"{100 * v / n:5.1f}%  {k}")
     print("\n== (first own frame, top frame)")
     for (a, b), v in pairs.most_common(25):

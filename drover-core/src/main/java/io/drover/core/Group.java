@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -86,7 +87,9 @@ public final class Group implements AutoCloseable {
         this.executor = b.executor == null ? ownedExecutor : b.executor;
         this.maxInFlight = b.maxInFlight;
         this.inFlight = new Semaphore(b.maxInFlight, true);
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("drover-timer").factory());
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("drover-timer").factory());
+        t.setRemoveOnCancelPolicy(true); // finished tasks' timeouts do not linger
+        this.timer = t;
     }
 
     public static Builder builder(Ssh ssh) {
@@ -180,7 +183,7 @@ public final class Group implements AutoCloseable {
             }
         }
         connections.clear();
-        timer.shutdownNow();
+        timer.shutdown(); // delayed actions already scheduled (grace periods of stopped tasks) still run
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
         }

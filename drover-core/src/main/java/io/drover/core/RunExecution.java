@@ -18,8 +18,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * One run of a task on every host of a group. A dispatcher thread starts hosts in order within the group's
@@ -63,7 +63,9 @@ final class RunExecution<T> {
         ScheduledFuture<?> deadline = options.runTimeout()
                 .map(t -> group.schedule(t, () -> cancel("run timeout of " + human(t) + " passed")))
                 .orElse(null);
-        dispatcher = Thread.ofVirtual().name("drover-run-" + name).start(this::dispatch);
+        Thread d = Thread.ofVirtual().name("drover-run-" + name).unstarted(this::dispatch);
+        dispatcher = d;
+        d.start();
         while (true) {
             try {
                 done.await();
@@ -225,11 +227,12 @@ final class RunExecution<T> {
     private final class HostRun implements Runnable {
         private final int index;
         private final HostEntry host;
-        private final AtomicBoolean recorded = new AtomicBoolean();
         private final AtomicReference<Abort> abort = new AtomicReference<>();
+        private final Object state = new Object();
+        private boolean recorded; // guarded by state
+        private Instant startedAt; // guarded by state; set when TaskStarted is emitted
         private Thread thread; // guarded by this
         private volatile HostSession session;
-        private volatile Instant startedAt;
 
         HostRun(int index, HostEntry host) {
             this.index = index;
@@ -253,7 +256,7 @@ final class RunExecution<T> {
 
         private void body() {
             if (abort.get() != null) {
-                finish(abortResult());
+                finishAborted();
                 return;
             }
             SshConnection connection;
@@ -268,14 +271,20 @@ final class RunExecution<T> {
             }
             Events events = group.events();
             HostSession s = new HostSession(host.name(), host.vars(), connection, events);
-            Instant t0 = events.now();
-            startedAt = t0;
-            session = s;
+            Instant t0;
+            synchronized (state) {
+                if (recorded) {
+                    return; // reported already (stopped while waiting for its thread): never start it
+                }
+                t0 = events.now();
+                session = s;
+                startedAt = t0;
+                events.emit(new DroverEvent.TaskStarted(t0, host.name(), name));
+            }
             Abort early = abort.get();
             if (early != null) {
                 s.abort(early.reason());
             }
-            events.emit(new DroverEvent.TaskStarted(t0, host.name(), name));
             ScheduledFuture<?> timeout = options.taskTimeout()
                     .map(t -> group.schedule(t, () -> abort(true, "task timeout of " + human(t) + " passed")))
                     .orElse(null);
@@ -293,7 +302,7 @@ final class RunExecution<T> {
             }
             Duration took = Duration.between(t0, events.now());
             if (abort.get() != null) {
-                finish(abortResult());
+                finishAborted();
             } else if (error == null) {
                 finish(new HostResult.Ok<>(host.name(), value, took));
             } else {
@@ -316,9 +325,10 @@ final class RunExecution<T> {
                 }
             }
             // a task that ignores the interrupt is reported without it after a grace period
-            group.schedule(Group.ABORT_GRACE, () -> finish(abortResult()));
+            group.schedule(Group.ABORT_GRACE, this::finishAborted);
         }
 
+        /** Under {@code state}: the result of a stopped task. */
         private HostResult<T> abortResult() {
             Abort a = abort.get();
             Instant t0 = startedAt;
@@ -333,13 +343,29 @@ final class RunExecution<T> {
         }
 
         void finish(HostResult<T> result) {
-            if (!recorded.compareAndSet(false, true)) {
-                return;
+            finishWith(() -> result);
+        }
+
+        void finishAborted() {
+            finishWith(this::abortResult);
+        }
+
+        /** Records this host's result once; emits TaskEnded when TaskStarted was emitted (always after it). */
+        private void finishWith(Supplier<HostResult<T>> outcome) {
+            HostResult<T> result;
+            boolean started;
+            synchronized (state) {
+                if (recorded) {
+                    return;
+                }
+                recorded = true;
+                result = outcome.get();
+                started = startedAt != null;
             }
             synchronized (lock) {
                 running.remove(this);
             }
-            if (startedAt != null) {
+            if (started) {
                 group.events().emit(new DroverEvent.TaskEnded(group.events().now(), host.name(), name, result));
             }
             record(index, result, true);

@@ -11,6 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -79,11 +83,19 @@ final class Fleets {
         // "[x]yz" matches "xyz" but not pgrep's own command line
         String pattern = "[" + marker.charAt(0) + "]" + marker.substring(1);
         List<String> running = new ArrayList<>();
-        for (String h : hosts) {
-            Result r = openssh(fleet, h, "pgrep -f '" + pattern + "'");
-            if (r.code() == 0) {
-                running.add(h);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Result>> checks = hosts.stream()
+                    .map(h -> pool.submit(() -> openssh(fleet, h, "pgrep -f '" + pattern + "'"))).toList();
+            for (int i = 0; i < hosts.size(); i++) {
+                if (checks.get(i).get().code() == 0) {
+                    running.add(hosts.get(i));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
         return running;
     }

@@ -351,4 +351,40 @@ class GroupRunTest {
         assertThat(max.get()).isLessThanOrEqualTo(4);
         assertThat(names).hasSize(20);
     }
+
+    @Test
+    void dialsStayWithinTheDialConcurrency() {
+        AtomicInteger dialing = new AtomicInteger();
+        AtomicInteger max = new AtomicInteger();
+        try (Group g = group20().dialConcurrency(3).listener(e -> {
+            if (e instanceof DroverEvent.DialStarted) {
+                max.accumulateAndGet(dialing.incrementAndGet(), Math::max);
+            } else if (e instanceof DroverEvent.DialEnded) {
+                dialing.decrementAndGet();
+            }
+        }).connect()) {
+            assertThat(g.unreachable()).isEmpty();
+        }
+        assertThat(max.get()).isBetween(1, 3);
+    }
+
+    @Test
+    void tasksRunOnTheCallersExecutorAndTimeoutsStillStopThem() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3,
+                Thread.ofPlatform().name("caller-pool-", 0).factory());
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        try (Group g = group(Fleets.first(6)).executor(pool).connect()) {
+            RunReport<Void> report = g.run("on the pool", host -> {
+                threads.add(Thread.currentThread().getName());
+                host.shell(host.name().equals("w2") ? "sleep 305" : "true");
+                return null;
+            }, RunOptions.defaults().withTaskTimeout(Duration.ofSeconds(2)));
+            assertThat(report.counts()).containsExactly(Map.entry("Ok", 5L), Map.entry("TimedOut", 1L));
+            assertThat(report.results().get(1)).isInstanceOf(HostResult.TimedOut.class);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(threads).allSatisfy(t -> assertThat(t).startsWith("caller-pool-"));
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
 }

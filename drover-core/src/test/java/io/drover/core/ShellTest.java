@@ -1,6 +1,5 @@
 package io.drover.core;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,8 +7,9 @@ import io.drover.api.DroverEvent;
 import io.drover.api.HostResult;
 import io.drover.api.RunReport;
 import io.drover.api.Stream;
+import io.drover.ssh.Ssh;
+import io.drover.testkit.SshFleet;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,33 +146,24 @@ class ShellTest {
     }
 
     @Test
-    void sudoThatWantsAPasswordFailsWithAClearError() throws IOException {
+    void sudoThatWantsAPasswordFailsWithAClearError() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/sudo")), "sudo is not installed");
-        Optional<String> user = loginUserWithoutSudo();
-        assumeTrue(user.isPresent(), "no non-root account with a login shell to log in as");
-        String destination = user.get() + "@w1";
-        try (Group g = Group.builder(Fleets.sharedSsh()).host(destination).connect()) {
-            RunReport<Void> report = g.run("sudo", host -> {
-                host.run(Shell.builder("true").sudo().build());
-                return null;
-            });
+        // every command on this host runs as nobody (as after logging in as a user without sudo rights), so the
+        // real sudo, run by the real sshd, refuses to go on without a password
+        try (SshFleet fleet = SshFleet.builder().hosts(1).namePrefix("nopw").sshdConfig(
+                "ForceCommand exec setpriv --reuid=65534 --regid=65534 --clear-groups /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"")
+                .start();
+                Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
+                Group g = Group.builder(ssh).host("nopw1").connect()) {
+            assertThat(g.collect("who", host -> host.output("id -un").strip())).containsEntry("nopw1", "nobody");
+            RunReport<CommandResult> report = g.run("sudo", host -> host.run(Shell.builder("true").sudo().build()));
             assertThat(report.results().getFirst()).isInstanceOfSatisfying(HostResult.Failed.class, f -> {
-                assertThat(f.message()).startsWith("sudo requires a password on " + destination);
+                assertThat(f.message()).isEqualTo("sudo requires a password on nopw1 (sudo -n does not prompt: allow "
+                        + "NOPASSWD for this command, or run it without sudo)");
                 assertThat(f.exitCode()).hasValue(1);
+                assertThat(f.stderrTail()).contains("sudo: a password is required");
             });
         }
-    }
-
-    /** A local account (shared by the test hosts) with a real shell, not root, that sudo would ask a password of. */
-    private static Optional<String> loginUserWithoutSudo() throws IOException {
-        List<String> shells = Files.readAllLines(Path.of("/etc/shells")).stream().filter(s -> s.startsWith("/")).toList();
-        for (String line : Files.readAllLines(Path.of("/etc/passwd"), UTF_8)) {
-            String[] f = line.split(":");
-            if (f.length >= 7 && !f[2].equals("0") && Integer.parseInt(f[2]) >= 100 && shells.contains(f[6])) {
-                return Optional.of(f[0]);
-            }
-        }
-        return Optional.empty();
     }
 
     @Test

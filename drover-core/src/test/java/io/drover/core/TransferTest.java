@@ -158,12 +158,14 @@ class TransferTest {
     @Test
     void downloadsCanGoToADirectoryPerHost(@TempDir Path dir) {
         try (Group g = Group.builder(Fleets.sharedSsh()).hosts(Fleets.first(3)).connect()) {
-            RunReport<Path> report = g.run("hostnames", host -> host.download(
-                    Download.builder(RemotePath.of("/etc/hostname"), dir).naming(Download.Naming.DIRECTORY).build()));
+            RunReport<Path> report = g.run("hostnames", host -> {
+                host.shell("hostname > /tmp/name");
+                return host.download(Download.builder(RemotePath.of("/tmp/name"), dir).naming(Download.Naming.DIRECTORY).build());
+            });
             assertThat(report.allOk()).isTrue();
         }
         for (String h : Fleets.first(3)) {
-            assertThat(dir.resolve(h).resolve("hostname")).hasContent(h);
+            assertThat(dir.resolve(h).resolve("name")).hasContent(h);
         }
     }
 
@@ -221,7 +223,7 @@ class TransferTest {
             CountDownLatch halfway = new CountDownLatch(1);
             AtomicReference<RunReport<Void>> report = new AtomicReference<>();
             try (Group g = Group.builder(ssh).host(host.name()).listener(e -> {
-                if (e instanceof DroverEvent.BytesTransferred b && b.done() >= 16L << 20) {
+                if (e instanceof DroverEvent.BytesTransferred b && b.done() >= 4L << 20) {
                     halfway.countDown();
                 }
             }).connect()) {
@@ -237,10 +239,51 @@ class TransferTest {
             assertThat(report.get().results().getFirst()).isInstanceOf(HostResult.Failed.class);
             assertThat(target).hasContent("old content");
             try (Stream<Path> files = Files.list(target.getParent())) {
-                List<Path> leftovers = files.filter(p -> !p.equals(target)).toList();
+                List<Path> leftovers = files.filter(p -> !p.equals(target) && p.getFileName().toString().contains("big")).toList();
                 // at most the temporary, under its own name, holding part of the new content
                 assertThat(leftovers).allSatisfy(p -> assertThat(p.getFileName().toString()).matches("\\.big\\.drover-[0-9a-f]{8}"));
             }
         }
+    }
+
+    @Test
+    void aReaderNeverSeesHalfAFileWhileUploadsReplaceIt(@TempDir Path dir) throws Exception {
+        SshFleet fleet = Fleets.shared();
+        int size = 2 << 20;
+        Path a = Files.write(dir.resolve("a"), "a".repeat(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path b = Files.write(dir.resolve("b"), "b".repeat(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path seenByReader = fleet.host("w6").tmp().orElseThrow().resolve("flip");
+        Files.copy(a, seenByReader, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.util.concurrent.atomic.AtomicBoolean uploading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> torn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            while (uploading.get()) {
+                try {
+                    byte[] content = Files.readAllBytes(seenByReader);
+                    reads.incrementAndGet();
+                    if (content.length != size || content[0] != content[size - 1]) {
+                        torn.add(content.length + " bytes, first " + (char) content[0]);
+                    }
+                } catch (IOException e) {
+                    torn.add(e.toString());
+                }
+            }
+        });
+        try (Group g = Group.builder(Fleets.sharedSsh()).host("w6").connect()) {
+            RunReport<Void> report = g.run("flip", host -> {
+                for (int i = 0; i < 10; i++) {
+                    host.upload(Upload.of(i % 2 == 0 ? b : a, "/tmp/flip"));
+                }
+                return null;
+            });
+            assertThat(report.allOk()).as(report.problems().toString()).isTrue();
+        } finally {
+            uploading.set(false);
+            reader.join();
+        }
+        assertThat(torn).isEmpty();
+        assertThat(reads.get()).isGreaterThan(10);
+        assertThat(seenByReader).hasSameBinaryContentAs(a);
     }
 }

@@ -9,7 +9,8 @@ THREADS = [  # JVM threads, recognised anywhere on the stack
     ("JIT compiler threads", ("CompileBroker::", "C2Compiler", "Compiler::compile")),
     ("GC / VM threads", ("GCTaskThread", "VMThread::", "ConcurrentGCThread", "WorkerThread::run")),
 ]
-LEAF_UP = [  # else the first frame from the leaf up that matches
+LEAF_UP = [  # else the first frame from the leaf up that matches; plain JDK frames are skipped, so that
+             # HashMap.get called by drover counts as drover
     ("crypto (BouncyCastle / JCA / ciphers)", ("org/bouncycastle/", "sun/security/", "com/sun/crypto/",
                                                "javax/crypto/", "org/apache/sshd/common/cipher/",
                                                "org/apache/sshd/common/mac/", "org/apache/sshd/common/digest/")),
@@ -18,10 +19,11 @@ LEAF_UP = [  # else the first frame from the leaf up that matches
                                                "java/lang/ClassLoader.", "jdk/internal/loader/")),
     ("socket I/O (NIO + kernel)", ("sun/nio/ch/", "java/nio/channels/")),
     ("MINA SSHD", ("org/apache/sshd/",)),
-    ("drover", ("io/drover/",)),
+    ("drover ssh (config, known_hosts, connection pool)", ("io/drover/ssh/",)),
+    ("drover core / cli", ("io/drover/",)),
     ("picocli / jackson / slf4j", ("picocli/", "tools/jackson/", "org/slf4j/")),
-    ("JDK (concurrency, collections, ...)", ("java/", "jdk/", "sun/")),
 ]
+JDK = ("java/", "jdk/", "sun/")
 
 
 def category(frames, stack):
@@ -32,6 +34,8 @@ def category(frames, stack):
         for c, pats in LEAF_UP:
             if any(fr.startswith(p) or (p.endswith("::") and p in fr) or p == fr for p in pats):
                 return c
+    if any(fr.startswith(JDK) for fr in frames):
+        return "JDK only (thread pools, virtual thread scheduling, timers)"
     return "other native"
 
 

@@ -1,5 +1,11 @@
 package io.drover.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,19 +16,55 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
-        subcommands = {CommandLine.HelpCommand.class},
-        footerHeading = "%nExit codes:%n",
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            UploadCommand.class,
+            SyncCommand.class,
+            LockCommand.class,
+            RunsCommand.class,
+            HostsCommand.class,
+            DownloadCommand.class,
+            ConfigCommand.class,
+            CompletionCommand.class,
+            ManCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footerHeading = "%nExamples:%n",
         footer = {
+            "  drover run -H 'web[01-16]' -- uname -r",
+            "  drover run -i inventory.ini --limit prod --fold -- cat /etc/debian_version",
+            "  drover run --retry-failed",
+            "  drover hosts -H 'rack[1-2]-node[01-04]' -x rack2-node03 --fold",
+            "",
+            "Exit codes:",
             "  0    all hosts ok",
-            "  1    a command failed on at least one host",
+            "  1    a command failed (or timed out, or was skipped) on at least one host",
             "  2    usage error or bad input (nothing was run)",
-            "  3    a host was unreachable or refused authentication",
+            "  3    a host was unreachable or refused authentication (wins over 1)",
             "  4    the cluster lock was lost",
-            "  130  interrupted"
+            "  130  interrupted (Ctrl-C); the run is still recorded",
+            "",
+            "Environment:",
+            "  NO_COLOR        no colours",
+            "  XDG_STATE_HOME  run records go to $XDG_STATE_HOME/drover/runs (default ~/.local/state/drover/runs)",
+            "  DROVER_DEBUG    stack traces on internal errors",
+            "",
+            "More: drover COMMAND --help, drover man | man -l -"
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private final CliEnv env;
+
+    Main(CliEnv env) {
+        this.env = env;
+    }
+
+    CliEnv env() {
+        return env;
+    }
 
     @Override
     public void run() {
@@ -30,20 +72,43 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        Logging.configure(args);
+        PrintWriter out = new PrintWriter(new BufferedWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), UTF_8), 1 << 16));
+        PrintWriter err = new PrintWriter(new BufferedWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), UTF_8), 1 << 13));
+        int code = execute(CliEnv.system(), out, err, args);
+        out.flush();
+        err.flush();
+        Interrupts.exit(code);
     }
 
     /** Runs drover in-process with the given streams; returns the exit code. For tests and {@link #main}. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cmd = commandLine();
-        cmd.setOut(out);
-        cmd.setErr(err);
-        return cmd.execute(args);
+        return execute(CliEnv.noTerminal(), out, err, args);
     }
 
-    /** The configured command tree (exit code mapping included). */
+    /** Runs drover in-process in {@code env}; returns the exit code. */
+    public static int execute(CliEnv env, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cmd = commandLine(env);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        try {
+            return cmd.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The configured command tree (exit code mapping included), with no terminal. */
     public static CommandLine commandLine() {
-        CommandLine cmd = new CommandLine(new Main());
+        return commandLine(CliEnv.noTerminal());
+    }
+
+    /** The configured command tree (exit code mapping included) for {@code env}. */
+    public static CommandLine commandLine(CliEnv env) {
+        CommandLine cmd = new CommandLine(new Main(env));
         cmd.setExitCodeExceptionMapper(Main::exitCode);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
@@ -53,7 +118,7 @@ public final class Main implements Runnable {
                 err.println("drover: interrupted");
             } else {
                 err.println("drover: " + e);
-                if (System.getenv("DROVER_DEBUG") != null) {
+                if (env.get("DROVER_DEBUG").isPresent()) {
                     e.printStackTrace(err);
                 }
             }

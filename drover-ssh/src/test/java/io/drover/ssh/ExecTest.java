@@ -200,6 +200,17 @@ class ExecTest {
         awaitProcessCount(c, "sleep 303", 0);
     }
 
+    @Test
+    void killAfterTheShellExitedStillEndsABackgroundChildHoldingTheChannel() throws Exception {
+        SshConnection c = ssh.connect("ex1");
+        RemoteProcess p = c.start(CommandRequest.of("sleep 304 & echo started"));
+        assertThat(p.waitFor(Duration.ofSeconds(10))).contains(ExitStatus.code(0));
+        awaitProcessCount(c, "sleep 304", 1);
+        p.kill();
+        awaitProcessCount(c, "sleep 304", 0);
+        p.close();
+    }
+
     /** Polls the host's process table (its own PID namespace) until {@code n} processes match, or fails. */
     static void awaitProcessCount(SshConnection c, String pattern, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -214,6 +225,60 @@ class ExecTest {
         }
         throw new AssertionError("expected " + n + " processes '" + pattern + "' on the host, last count " + last
                 + "; ps: " + run(c, "ps -eo pid,pgid,sid,args").out());
+    }
+
+    @Test
+    void twoHundredMegabytesOfStdoutStreamThroughWithoutBeingBufferedWhole() throws Exception {
+        long size = 200L * 1024 * 1024;
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long heapBefore = memory.getHeapMemoryUsage().getUsed();
+        long start = System.nanoTime();
+        long total = 0;
+        long maxBuffered = 0;
+        try (RemoteProcess p = ssh.connect("ex1").start(CommandRequest.of("head -c " + size + " /dev/zero"))) {
+            p.stdin().close();
+            InputStream out = p.stdout();
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = out.read(buf)) >= 0) {
+                total += n;
+                maxBuffered = Math.max(maxBuffered, out.available());
+            }
+            assertThat(p.waitFor(Duration.ofSeconds(30))).contains(ExitStatus.code(0));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("streamed %d MB in %.1f s (%.0f MB/s); at most %d KB buffered; heap used %d MB -> %d MB%n",
+                total >> 20, seconds, total / 1048576.0 / seconds, maxBuffered >> 10, heapBefore >> 20,
+                memory.getHeapMemoryUsage().getUsed() >> 20);
+        assertThat(total).isEqualTo(size);
+        // never more than the channel's window (2 MiB) waits in memory, whatever the output size
+        assertThat(maxBuffered).isLessThanOrEqualTo(2L * 1024 * 1024 + 64 * 1024);
+    }
+
+    @Test
+    void aReaderThatStopsReadingHoldsTheRemoteCommandBack() throws Exception {
+        try (RemoteProcess p = ssh.connect("ex1").start(CommandRequest.of("head -c 100000000 /dev/zero; echo done"))) {
+            p.stdin().close();
+            p.stdout().readNBytes(1024 * 1024);
+            // the command cannot finish: its output has nowhere to go until we read again
+            assertThat(p.waitFor(Duration.ofSeconds(1))).isEmpty();
+            long rest = p.stdout().transferTo(java.io.OutputStream.nullOutputStream());
+            assertThat(rest).isEqualTo(100000000L - 1024 * 1024 + "done\n".length());
+            assertThat(p.waitFor(Duration.ofSeconds(30))).contains(ExitStatus.code(0));
+        }
+    }
+
+    @Test
+    void theFileSystemIsSftpOverTheSameConnection() throws Exception {
+        SshConnection c = ssh.connect("ex1");
+        long connections = count(fleet.host("ex1").log(), "Connection from");
+        java.nio.file.FileSystem fs = c.fileSystem();
+        java.nio.file.Path remote = fs.getPath("/tmp/sftp-check.txt");
+        java.nio.file.Files.writeString(remote, "over sftp\n");
+        assertThat(java.nio.file.Files.readString(remote)).isEqualTo("over sftp\n");
+        assertThat(run(c, "cat /tmp/sftp-check.txt").out()).isEqualTo("over sftp\n");
+        assertThat(c.fileSystem()).isSameAs(fs);
+        assertThat(count(fleet.host("ex1").log(), "Connection from")).isEqualTo(connections);
     }
 
     static long count(String log, String needle) {

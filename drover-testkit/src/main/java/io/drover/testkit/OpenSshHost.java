@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #stop()} or {@code lab down} kills them by PID.
  */
 final class OpenSshHost implements FleetHost {
-    static final Path SSHD = findSshd();
+    /** System property naming the {@code sshd} binary to use instead of the one found on this machine. */
+    static final String SSHD_PROPERTY = "drover.testkit.sshd";
+    private static final Path FOUND_SSHD = findSshd();
 
     private final String name;
     private final String address;
@@ -55,7 +57,20 @@ final class OpenSshHost implements FleetHost {
         this.readyTimeout = readyTimeout;
     }
 
-    static Path findSshd() {
+    /**
+     * The {@code sshd} to run: {@code -Ddrover.testkit.sshd=PATH} when set (null when it is not executable), else the
+     * one found in the usual places or on the PATH, or null.
+     */
+    static Path sshd() {
+        String chosen = System.getProperty(SSHD_PROPERTY);
+        if (chosen != null) {
+            Path p = Path.of(chosen);
+            return Files.isExecutable(p) ? p : null;
+        }
+        return FOUND_SSHD;
+    }
+
+    private static Path findSshd() {
         for (String candidate : List.of("/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd")) {
             Path p = Path.of(candidate);
             if (Files.isExecutable(p)) {
@@ -113,7 +128,7 @@ final class OpenSshHost implements FleetHost {
         }
         List<String> command = new ArrayList<>();
         Path log = dir.resolve("sshd.log");
-        String sshd = SSHD + " -D -e -f " + quote(dir.resolve("sshd_config").toString());
+        String sshd = sshd() + " -D -e -f " + quote(dir.resolve("sshd_config").toString());
         String tail = detached
                 ? sshd + " & wait"
                 // fd 3 keeps the JVM's pipe: background jobs get /dev/null as stdin

@@ -71,9 +71,12 @@ public final class SshFleet implements AutoCloseable {
         return new Builder();
     }
 
-    /** Whether this machine can run real OpenSSH hosts ({@code sshd} is installed). */
+    /**
+     * Whether this machine can run real OpenSSH hosts: {@code sshd} is installed (in /usr/sbin, /usr/local/sbin, /sbin
+     * or on the PATH), or the system property {@code drover.testkit.sshd} names an executable one.
+     */
     public static boolean openSshAvailable() {
-        return OpenSshHost.SSHD != null;
+        return OpenSshHost.sshd() != null;
     }
 
     /** Whether hosts get their own hostname, home, /tmp and PID namespace (root with {@code unshare}). */

@@ -90,15 +90,16 @@ class SshFleetTest {
     void closeLeavesNoProcessBehindEvenWithASessionRunning(HostKind kind) throws Exception {
         SshFleet fleet = fleet(kind).hosts(2).namePrefix("gone").start();
         String marker = "sleep 600" + kind.ordinal();
+        String remote = "^\\d+ \\S*" + marker + "$"; // the command on the host, not the ssh client
         Process sleeper = new ProcessBuilder("ssh", "-F", fleet.sshConfig().toString(), "gone1", marker)
                 .redirectErrorStream(true).start();
         Path dir = fleet.directory();
-        waitUntil(() -> matching(marker + "$").size() > 0);
+        waitUntil(() -> !matching(remote).isEmpty());
         fleet.close();
         assertThat(sleeper.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(mentioning(dir.toString())).isEmpty();
         if (kind == HostKind.EMBEDDED || SshFleet.namespacesAvailable()) {
-            assertThat(matching(marker + "$")).isEmpty();
+            assertThat(matching(remote)).isEmpty();
         }
         assertThat(dir).doesNotExist();
     }

@@ -2,6 +2,7 @@ package io.drover.ssh.internal;
 
 import io.drover.ssh.SshException;
 import io.drover.ssh.config.HostConfig;
+import io.drover.ssh.internal.trust.HostKeyTrust;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,32 +124,17 @@ public final class Algorithms {
     }
 
     /**
-     * Host key (signature) algorithms: the configured list, or OpenSSH's default with the algorithms of the key types
-     * already in known_hosts for this host moved to the front, as OpenSSH orders them, so that a host offering
-     * several keys presents the one we can verify.
+     * Host key (signature) algorithms in the order {@link HostKeyTrust#hostKeyAlgorithms} gives (OpenSSH's: the key
+     * types already in known_hosts for this host first, unless the user wrote an explicit list), restricted to what
+     * MINA implements. MINA signs publickey authentication with these factories too, so when the list was not
+     * written by the user the remaining MINA signatures (e.g. {@code ssh-rsa}) follow for old servers' user auth.
      */
-    static List<NamedFactory<Signature>> hostKeyAlgorithms(HostConfig config, List<String> knownKeyTypes) {
+    static List<NamedFactory<Signature>> signatures(HostConfig config, HostKeyTrust trust) {
         List<String> configured = config.hostKeyAlgorithms();
-        boolean isDefault = configured.isEmpty()
-                || new LinkedHashSet<>(configured).equals(new LinkedHashSet<>(DEFAULT_HOST_KEY_ALGORITHMS));
-        List<String> names = new ArrayList<>();
-        if (isDefault) {
-            for (String type : knownKeyTypes) {
-                for (String alg : algorithmsForKeyType(type)) {
-                    if (!names.contains(alg)) {
-                        names.add(alg);
-                    }
-                }
-            }
-            for (String alg : DEFAULT_HOST_KEY_ALGORITHMS) {
-                if (!names.contains(alg)) {
-                    names.add(alg);
-                }
-            }
-            // MINA also signs user authentication with these: keep ssh-rsa (SHA-1) last, as OpenSSH still accepts it
-            names.add("ssh-rsa");
-        } else {
-            names.addAll(configured);
+        boolean explicit = !configured.isEmpty() && !configured.containsAll(DEFAULT_HOST_KEY_ALGORITHMS);
+        List<String> names = new ArrayList<>(trust.hostKeyAlgorithms(config, !explicit));
+        if (names.isEmpty()) {
+            names.addAll(DEFAULT_HOST_KEY_ALGORITHMS);
         }
         List<NamedFactory<Signature>> out = new ArrayList<>();
         for (String name : names) {
@@ -157,15 +143,14 @@ public final class Algorithms {
                 out.add(s);
             }
         }
+        if (!explicit) {
+            for (BuiltinSignatures s : BuiltinSignatures.VALUES) {
+                if (s.isSupported() && !out.contains(s)) {
+                    out.add(s);
+                }
+            }
+        }
         return nonEmpty(out, "HostKeyAlgorithms", configured, config);
-    }
-
-    private static List<String> algorithmsForKeyType(String keyType) {
-        return switch (keyType) {
-            case "ssh-rsa" -> List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa");
-            case "ssh-ed25519" -> List.of("ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com");
-            default -> List.of(keyType);
-        };
     }
 
     static List<NamedFactory<Compression>> compression(HostConfig config) {

@@ -9,7 +9,13 @@ import io.drover.ssh.SshConnection;
 import io.drover.ssh.SshException;
 import io.drover.ssh.SshException.Kind;
 import io.drover.ssh.config.HostConfig;
-import io.drover.ssh.config.StrictHostKeyChecking;
+import io.drover.ssh.internal.trust.AgentSettings;
+import io.drover.ssh.internal.trust.DroverAgentFactory;
+import io.drover.ssh.internal.trust.HostKeyTrust;
+import io.drover.ssh.internal.trust.HostKeyVerifierAdapter;
+import io.drover.ssh.internal.trust.Identities;
+import io.drover.ssh.internal.trust.IdentityProblem;
+import io.drover.ssh.internal.trust.IdentitySet;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -76,16 +82,21 @@ public final class ConnectionPool implements AutoCloseable {
     private final DroverSshClient client;
     private final Semaphore dialPermits;
     private final Map<String, CompletableFuture<MinaConnection>> cache = new ConcurrentHashMap<>();
-    private final HostKeyPolicy hostKeys = new StopgapKnownHosts();
+    private final HostKeyTrust hostKeys;
     private final Identities identities;
+    private final DroverAgentFactory agents = new DroverAgentFactory();
+    private final Set<String> warnedOnce = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public ConnectionPool(Function<String, HostConfig> resolver, Settings settings) {
         this.resolver = requireNonNull(resolver, "resolver is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.dialPermits = new Semaphore(settings.maxConcurrentDials(), true);
-        this.identities = new Identities(settings.prompter(), note -> emit(new DroverEvent.Warning(now(), "*", note)));
+        this.hostKeys = new HostKeyTrust(settings.prompter(), settings.clock());
+        this.identities = new Identities(settings.prompter());
         this.client = DroverSshClient.create();
+        client.setServerKeyVerifier(HostKeyVerifierAdapter.FROM_SESSION);
+        client.setAgentFactory(agents);
         client.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
@@ -164,10 +175,6 @@ public final class ConnectionPool implements AutoCloseable {
         long start = System.nanoTime();
         emit(new DroverEvent.DialStarted(now(), name));
         try {
-            if (config.strictHostKeyChecking() == StrictHostKeyChecking.NO) {
-                emit(new DroverEvent.Warning(now(), name, "StrictHostKeyChecking no: the host key of "
-                        + StopgapKnownHosts.hostPort(config) + " is accepted without verification"));
-            }
             MinaConnection c = dialWithRetries(name, config, evict);
             emit(new DroverEvent.DialEnded(now(), name, Duration.ofNanos(System.nanoTime() - start), Optional.empty()));
             return c;
@@ -212,13 +219,21 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private MinaConnection dialOnce(String name, HostConfig config, Runnable evict) {
-        String where = config.user() + "@" + StopgapKnownHosts.hostPort(config);
+        String where = config.user() + "@" + HostKeyTrust.target(config).hostKeyName();
         TunnelConnector.Tunnel tunnel = route(name, config);
+        IdentitySet identitySet = identities.load(config);
         List<String> notes = new ArrayList<>();
-        List<KeyPair> keys = loadIdentities(config, notes);
-        SessionSetup setup = new SessionSetup(config, hostKeys, Algorithms.kex(config), Algorithms.ciphers(config),
-                Algorithms.macs(config), Algorithms.hostKeyAlgorithms(config, hostKeys.knownKeyTypes(config)),
-                Algorithms.compression(config), new PrompterInteraction(settings.prompter(), config), notes);
+        for (IdentityProblem problem : identitySet.problems()) {
+            notes.add(problem.message());
+            if (warnedOnce.add(problem.message())) {
+                emit(new DroverEvent.Warning(now(), name, problem.message()));
+            }
+        }
+        List<KeyPair> keys = identitySet.keyPairs();
+        HostKeyVerifierAdapter verifier = hostKeys.verifier(config);
+        SessionSetup setup = new SessionSetup(config, verifier, Algorithms.kex(config), Algorithms.ciphers(config),
+                Algorithms.macs(config), Algorithms.signatures(config, hostKeys), Algorithms.compression(config),
+                new PrompterInteraction(settings.prompter(), config), notes);
         Deadline deadline = new Deadline(config.connectTimeout());
         try {
             dialPermits.acquire();
@@ -231,6 +246,9 @@ public final class ConnectionPool implements AutoCloseable {
             SocketAddress target;
             Map<AttributeKey<?>, Object> context = new LinkedHashMap<>();
             context.put(SETUP, setup);
+            context.put(HostKeyVerifierAdapter.SESSION_KEY, verifier);
+            context.put(DroverAgentFactory.SETTINGS, AgentSettings.of(config, identitySet, System.getenv()));
+            context.put(DroverSshClient.PROPERTIES, (java.util.function.Consumer<ClientSession>) setup::applyProperties);
             if (tunnel != null) {
                 context.put(TunnelConnector.TUNNEL, tunnel);
                 target = InetSocketAddress.createUnresolved(config.hostName(), config.port());
@@ -259,6 +277,9 @@ public final class ConnectionPool implements AutoCloseable {
             }
             MinaConnection connection = new MinaConnection(name, config, session, evict);
             session = null;
+            for (String notice : verifier.notices()) {
+                emit(new DroverEvent.Warning(now(), name, notice));
+            }
             return connection;
         } catch (IOException e) {
             throw classify(name, where, e, setup);
@@ -268,19 +289,6 @@ public final class ConnectionPool implements AutoCloseable {
                 session.close(true);
             }
         }
-    }
-
-    private List<KeyPair> loadIdentities(HostConfig config, List<String> notes) {
-        List<KeyPair> keys = new ArrayList<>();
-        boolean batch = config.batchMode() || settings.prompter() == Prompter.BATCH;
-        for (var file : config.identityFiles()) {
-            Identities.Loaded loaded = identities.load(file, batch);
-            keys.addAll(loaded.keys());
-            if (!loaded.note().isEmpty()) {
-                notes.add(loaded.note());
-            }
-        }
-        return keys;
     }
 
     private TunnelConnector.Tunnel route(String name, HostConfig config) {
@@ -356,8 +364,11 @@ public final class ConnectionPool implements AutoCloseable {
             }
         }
         if (!setup.keyChecked()) {
-            // dropped before the host key was even seen: refused, reset, MaxStartups, a host still booting
             String why = error == null ? "connection closed" : message(error);
+            if (why.contains("Unable to negotiate")) {
+                return new SshException(Kind.CONNECT, "no common algorithm with " + host + ": " + why, error);
+            }
+            // dropped before the host key was even seen: refused, reset, MaxStartups, a host still booting
             boolean transientDrop = error == null || error instanceof EOFException
                     || error instanceof ClosedChannelException || error instanceof SocketException
                     || error instanceof org.apache.sshd.common.SshException || error instanceof IOException;
@@ -407,7 +418,8 @@ public final class ConnectionPool implements AutoCloseable {
         cache.clear();
         try {
             client.stop();
-        } catch (RuntimeException ignored) {
+            agents.close();
+        } catch (IOException | RuntimeException ignored) {
             // stopping is best effort
         }
     }

@@ -3,6 +3,15 @@ package io.drover.ssh.internal;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
+import org.apache.sshd.common.Service;
+import org.apache.sshd.common.ServiceFactory;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -30,11 +39,41 @@ final class DroverSshClient extends SshClient {
         client.setFilePasswordProvider(FilePasswordProviders.NONE);
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
+        // as OpenSSH does: without it, Nagle plus delayed ACKs add ~40 ms to every handshake round trip
+        CoreModuleProperties.TCP_NODELAY.set(client, Boolean.TRUE);
         // a writer blocked on a full remote window waits as long as the peer lives (keepalive ends dead peers)
         CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(client, Duration.ofDays(3650));
         CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
+        // MINA creates a session's services (user auth, connection) in the session's constructor, before any
+        // session listener runs, and they read their settings (keepalive, auth order) right then: apply the
+        // per-connection properties from the connection context first.
+        List<ServiceFactory> wrapped = new ArrayList<>();
+        for (ServiceFactory f : List.of(ClientUserAuthServiceFactory.INSTANCE, ClientConnectionServiceFactory.INSTANCE)) {
+            wrapped.add(new ServiceFactory() {
+                @Override
+                public String getName() {
+                    return f.getName();
+                }
+
+                @Override
+                public Service create(Session session) throws IOException {
+                    if (session instanceof ClientSession cs && cs.getConnectionContext() != null) {
+                        Consumer<ClientSession> props = cs.getConnectionContext().getAttribute(PROPERTIES);
+                        if (props != null) {
+                            props.accept(cs);
+                        }
+                    }
+                    return f.create(session);
+                }
+            });
+        }
+        client.setServiceFactories(wrapped);
         return client;
     }
+
+    /** Context attribute: sets a session's properties before its services are created. */
+    static final AttributeRepository.AttributeKey<Consumer<ClientSession>> PROPERTIES =
+            new AttributeRepository.AttributeKey<>();
 
     private DroverSshClient() {}
 

@@ -28,6 +28,7 @@ final class MinaConnection implements SshConnection {
     private final ClientSession session;
     private final Object fsLock = new Object();
     private volatile FileSystem fileSystem;
+    private final java.util.concurrent.atomic.AtomicBoolean agentRequested = new java.util.concurrent.atomic.AtomicBoolean();
 
     MinaConnection(String destination, HostConfig config, ClientSession session, Runnable onClose) {
         this.destination = destination;
@@ -69,6 +70,11 @@ final class MinaConnection implements SshConnection {
         try {
             channel = session.createExecChannel(wrapped, null, env);
             channel.setUsePty(request.pty());
+            // sshd honours one agent forwarding request per connection and then exports SSH_AUTH_SOCK to every
+            // later session on it: ask on the first command only, as ssh does
+            if (config.forwardAgent() && agentRequested.compareAndSet(false, true)) {
+                channel.setAgentForwarding(true);
+            }
             channel.open().verify(CHANNEL_OPEN_TIMEOUT);
             return new MinaRemoteProcess(this, channel, marker, request.pty());
         } catch (IOException | RuntimeException e) {

@@ -1,9 +1,9 @@
 package io.drover.ssh.internal;
 
 import io.drover.ssh.config.HostConfig;
+import io.drover.ssh.internal.trust.HostKeyVerifierAdapter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.Cipher;
@@ -23,7 +23,7 @@ final class SessionSetup {
     private static final List<String> SUPPORTED_AUTH = List.of("publickey", "keyboard-interactive", "password");
 
     private final HostConfig config;
-    private final HostKeyPolicy hostKeys;
+    private final HostKeyVerifierAdapter verifier;
     private final List<KeyExchangeFactory> kex;
     private final List<NamedFactory<Cipher>> ciphers;
     private final List<NamedFactory<Mac>> macs;
@@ -31,14 +31,12 @@ final class SessionSetup {
     private final List<NamedFactory<Compression>> compression;
     private final PrompterInteraction interaction;
     private final List<String> notes;
-    private volatile boolean keyChecked;
-    private volatile String refusal;
 
-    SessionSetup(HostConfig config, HostKeyPolicy hostKeys, List<KeyExchangeFactory> kex,
+    SessionSetup(HostConfig config, HostKeyVerifierAdapter verifier, List<KeyExchangeFactory> kex,
             List<NamedFactory<Cipher>> ciphers, List<NamedFactory<Mac>> macs, List<NamedFactory<Signature>> signatures,
             List<NamedFactory<Compression>> compression, PrompterInteraction interaction, List<String> notes) {
         this.config = config;
-        this.hostKeys = hostKeys;
+        this.verifier = verifier;
         this.kex = List.copyOf(kex);
         this.ciphers = List.copyOf(ciphers);
         this.macs = List.copyOf(macs);
@@ -54,24 +52,17 @@ final class SessionSetup {
         session.setMacFactories(macs);
         session.setSignatureFactories(signatures);
         session.setCompressionFactories(compression);
-        session.setServerKeyVerifier((s, remote, key) -> {
-            keyChecked = true;
-            Optional<String> refused;
-            try {
-                refused = hostKeys.check(config, remote, key);
-            } catch (RuntimeException e) {
-                refused = Optional.of(e.getMessage());
-            }
-            refused.ifPresent(r -> refusal = r);
-            return refused.isEmpty();
-        });
+        session.setUserInteraction(interaction);
+    }
+
+    /** Session properties; applied before MINA creates the session's services, which read them once. */
+    void applyProperties(ClientSession session) {
         if (!config.serverAliveInterval().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, config.serverAliveInterval());
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, Math.max(1, config.serverAliveCountMax()));
         }
         CoreModuleProperties.PREFERRED_AUTHS.set(session, String.join(",", preferredAuthentications()));
         CoreModuleProperties.PASSWORD_PROMPTS.set(session, Math.max(0, config.numberOfPasswordPrompts()));
-        session.setUserInteraction(interaction);
     }
 
     /** PreferredAuthentications filtered to the methods MINA implements and the config allows. */
@@ -89,12 +80,14 @@ final class SessionSetup {
         return out;
     }
 
+    /** Whether the server got as far as presenting its host key. */
     boolean keyChecked() {
-        return keyChecked;
+        return verifier.decision().isPresent();
     }
 
+    /** Why the host key was refused, or null. */
     String refusal() {
-        return refusal;
+        return verifier.refusal().orElse(null);
     }
 
     String notes() {

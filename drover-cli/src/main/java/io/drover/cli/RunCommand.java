@@ -1,0 +1,350 @@
+package io.drover.cli;
+
+import io.drover.api.HostResult;
+import io.drover.cli.output.Durations;
+import io.drover.cli.output.Outcomes;
+import io.drover.cli.runs.RunRecord;
+import io.drover.cli.runs.RunStore;
+import io.drover.core.ErrorPolicy;
+import io.drover.core.Shell;
+import io.drover.core.Task;
+import io.drover.ssh.Prompter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Stack;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code drover run}: one command on many hosts. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run COMMAND on every host at once (at most --parallel at a time) and show each host's "
+                + "output, then a summary of what failed where.",
+            "COMMAND is run by the remote user's shell, as 'ssh HOST COMMAND' would. Everything after the first "
+                + "word that is not an option is the command; put '--' before it to be explicit.",
+            "Every run is recorded (see 'drover runs'); --retry-failed runs again on the hosts that did not "
+                + "succeed."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  drover run -H 'web[01-16]' -- uname -r",
+            "  drover run -H 'web[01-16]' --fold -- cat /etc/os-release     # identical outputs once",
+            "  drover run -i inventory.ini --limit 'web:&prod' --sudo -- systemctl restart nginx",
+            "  drover run -f hosts.txt -x web07 --parallel 50 --timeout 30s -- ./check.sh",
+            "  drover run -H 'db[1-3]' --stdin setup.sql -- psql -q          # one file, sent to every host",
+            "  drover run -H 'web[1-4]' --json -- df -h / | jq -c 'select(.result)'",
+            "  drover run -H 'web[1-200]' --max-failures 5% -- apt-get -y upgrade",
+            "  drover run --retry-failed                                    # the failures of the last run",
+            "",
+            "Output: 'host | line' for stdout and 'host ! line' for stderr, names padded; --fold, --json, --serial,",
+            "--quiet or --out-dir instead. The summary goes to stderr. Exit codes: 0 all ok; 1 a command failed,",
+            "timed out or was skipped; 2 bad input; 3 a host was unreachable (wins over 1); 130 interrupted."
+        })
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HostOptions hosts;
+
+    @Mixin
+    SshOptions ssh;
+
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "Run on at most N hosts at once (default: 256; connecting: at most 64 at once).")
+    Integer parallel;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop the command on a host after this long (e.g. 30s, 5m); the host is 'timed out'.")
+    Duration timeout;
+
+    @Option(names = "--sudo", description = "Run the command as root through 'sudo -n' (fails clearly when sudo "
+            + "wants a password).")
+    boolean sudo;
+
+    @Option(names = "--cd", paramLabel = "DIR", description = "Run the command in this absolute remote directory.")
+    String cd;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE",
+            description = "Set an environment variable for the command (visible in ps on the host: no secrets). "
+                    + "Repeatable.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--stdin", paramLabel = "FILE|-",
+            description = "Send this file (or drover's stdin, '-') to the command's stdin on every host; it is "
+                    + "read once.")
+    String stdin;
+
+    @Option(names = "--pty", description = "Give the command a pseudo-terminal (stderr then arrives with stdout).")
+    boolean pty;
+
+    @Option(names = "--fail-fast", description = "Start no more hosts after the first failure.")
+    boolean failFast;
+
+    @Option(names = "--keep-going", description = "Run on every host whatever fails (the default).")
+    boolean keepGoing;
+
+    @Option(names = "--max-failures", paramLabel = "N|P%",
+            description = "Start no more hosts once N hosts (or P percent of them) have failed.")
+    String maxFailures;
+
+    @Option(names = "--retry-failed", arity = "0..1", paramLabel = "RUN", parameterConsumer = RunRef.class,
+            description = "Run on the hosts of an earlier run (default: the last) that were not ok: failed, "
+                    + "unreachable, timed out, cancelled or skipped. Same command and options unless given anew.")
+    String retryFailed;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    LogOptions log;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "The command and its arguments, joined by spaces as ssh does.")
+    List<String> command = new ArrayList<>();
+
+    /** Takes {@code --retry-failed}'s optional value only when it looks like a run id or {@code last}. */
+    static final class RunRef implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,
+                CommandLine.Model.CommandSpec commandSpec) {
+            String value = "last";
+            if (!args.isEmpty() && (args.peek().equals("last") || args.peek().matches("\\d{4}[0-9-]*"))) {
+                value = args.pop();
+            }
+            argSpec.setValue(value);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        CliEnv cli = main.env();
+        output.validate();
+        RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
+        RunRecord previous = null;
+        List<Targets.Chosen> retryHosts = null;
+        if (retryFailed != null) {
+            if (hosts.anyGiven()) {
+                throw new UsageException("--retry-failed chooses the hosts itself; leave out -H, -f, -i and "
+                        + "--stdin-hosts (-x still applies)");
+            }
+            previous = store.find(retryFailed);
+            if (!previous.command().equals("run")) {
+                throw new UsageException("run " + previous.id() + " was a '" + previous.command()
+                        + "', not a 'run'; retry it with drover " + previous.command());
+            }
+            retryHosts = previous.hosts().stream().filter(h -> !h.ok())
+                    .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();
+            if (retryHosts.isEmpty()) {
+                var err = spec.commandLine().getErr();
+                err.println("drover: nothing to retry: every host of run " + previous.id() + " was ok");
+                err.flush();
+                return ExitCodes.OK;
+            }
+            inherit(previous);
+        } else {
+            hosts.validate();
+        }
+        if (command.isEmpty()) {
+            throw new UsageException("no command given: drover run [OPTIONS] -- COMMAND...");
+        }
+        String remote = String.join(" ", command);
+        if (remote.isBlank()) {
+            throw new UsageException("the command is blank");
+        }
+        int n = parallel == null ? 256 : parallel;
+        if (n < 1) {
+            throw new UsageException("--parallel " + n + " must be at least 1");
+        }
+        if (failFast && keepGoing) {
+            throw new UsageException("--fail-fast and --keep-going contradict each other; choose one");
+        }
+        ErrorPolicy policy = policy();
+        Map<String, String> vars = envVars();
+        if (cd != null && !cd.startsWith("/")) {
+            throw new UsageException("--cd " + cd + " must be an absolute remote path (starting with /)");
+        }
+        if ("-".equals(stdin) && hosts.stdinHosts) {
+            throw new UsageException("--stdin - and --stdin-hosts both want standard input; give one of them a file");
+        }
+        var config = Targets.sshConfig(ssh, cli);
+        Targets.printWarnings(config, spec.commandLine().getErr());
+        List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);
+        List<String> names = Targets.names(targets);
+        Prompter prompter = ssh.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli);
+
+        try (StdinSpool spool = stdin == null ? null : StdinSpool.of(stdin, cli.stdin());
+                RunOutput out = new RunOutput(output, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
+                        names, log.on())) {
+            Shell.Builder shell = Shell.builder(remote).pty(pty).env(vars);
+            if (sudo) {
+                shell.sudo();
+            }
+            if (cd != null) {
+                shell.cwd(cd);
+            }
+            if (spool != null) {
+                shell.stdin(spool.file());
+            }
+            Shell built = shell.build();
+            Task<Void> task = host -> {
+                host.run(built);
+                return null;
+            };
+            var settings = new FleetRunner.Settings(targets, ssh, n, Optional.ofNullable(timeout), policy, prompter);
+            FleetRunner.Outcome outcome = FleetRunner.execute(cli, out, settings, "run", task);
+            List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
+            int code = ExitCodes.of(kinds, outcome.interrupted(), false);
+            RunRecord record = store.write(record(store.newId(outcome.started()), outcome, code, previous, targets));
+            List<String> trailer = new ArrayList<>();
+            if (!outcome.report().allOk()) {
+                long bad = kinds.stream().filter(k -> !k.equals("ok")).count();
+                trailer.add("drover: run " + record.id() + " recorded; again on the " + bad + " host"
+                        + (bad == 1 ? "" : "s") + " not ok: drover run --retry-failed");
+            }
+            out.finish(outcome.report(), outcome.wall(), trailer);
+            return code;
+        }
+    }
+
+    /** Options of {@code previous} that the command line does not give anew. */
+    private void inherit(RunRecord previous) {
+        RunRecord.Options o = previous.options();
+        var parsed = spec.commandLine().getParseResult();
+        if (!parsed.hasMatchedOption("-F") && o.sshConfig() != null) {
+            ssh.configFile = o.sshConfig();
+        }
+        if (!parsed.hasMatchedOption("-l") && o.user() != null) {
+            ssh.user = o.user();
+        }
+        if (!parsed.hasMatchedOption("-p") && o.port() != null) {
+            ssh.port = o.port();
+        }
+        if (!parsed.hasMatchedOption("-o")) {
+            ssh.options = new ArrayList<>(o.sshOptions());
+        }
+        if (!parsed.hasMatchedOption("--parallel") && o.parallel() != null) {
+            parallel = o.parallel();
+        }
+        if (!parsed.hasMatchedOption("--timeout") && o.timeout() != null) {
+            timeout = Durations.parse(o.timeout());
+        }
+        if (!parsed.hasMatchedOption("--connect-timeout") && o.connectTimeout() != null) {
+            ssh.connectTimeout = Durations.parse(o.connectTimeout());
+        }
+        if (!parsed.hasMatchedOption("--sudo")) {
+            sudo = o.sudo();
+        }
+        if (!parsed.hasMatchedOption("--cd")) {
+            cd = o.cd();
+        }
+        if (!parsed.hasMatchedOption("--env")) {
+            env = new ArrayList<>(o.env());
+        }
+        if (!parsed.hasMatchedOption("--stdin") && o.stdin() != null) {
+            if (o.stdin().equals("-")) {
+                throw new UsageException("run " + previous.id() + " read its --stdin from standard input, which "
+                        + "cannot be replayed; give --stdin FILE|- again");
+            }
+            stdin = o.stdin();
+        }
+        if (!parsed.hasMatchedOption("--pty")) {
+            pty = o.pty();
+        }
+        if (!parsed.hasMatchedOption("--fail-fast") && !parsed.hasMatchedOption("--keep-going")) {
+            failFast = o.failFast();
+        }
+        if (!parsed.hasMatchedOption("--max-failures")) {
+            maxFailures = o.maxFailures();
+        }
+        if (command.isEmpty()) {
+            command = new ArrayList<>(previous.args());
+        }
+    }
+
+    private ErrorPolicy policy() {
+        if (maxFailures != null) {
+            if (failFast) {
+                throw new UsageException("--fail-fast and --max-failures " + maxFailures + " both set when to stop; "
+                        + "choose one");
+            }
+            return parseMaxFailures(maxFailures);
+        }
+        return failFast ? ErrorPolicy.failFast() : ErrorPolicy.collect();
+    }
+
+    static ErrorPolicy parseMaxFailures(String text) {
+        String t = text.strip();
+        try {
+            if (t.endsWith("%")) {
+                double p = Double.parseDouble(t.substring(0, t.length() - 1));
+                if (p > 0 && p <= 100) {
+                    return ErrorPolicy.stopAfterPercent(p);
+                }
+            } else if (t.matches("\\d{1,9}")) {
+                int n = Integer.parseInt(t);
+                if (n >= 1) {
+                    return ErrorPolicy.stopAfter(n);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("invalid --max-failures '" + text + "': a number of hosts (at least 1, e.g. 5) "
+                + "or a percentage of the hosts (more than 0 and at most 100, e.g. 10%)");
+    }
+
+    private Map<String, String> envVars() {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            String name = eq < 0 ? e : e.substring(0, eq);
+            if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new UsageException("invalid --env '" + e + "': use NAME=VALUE with NAME made of letters, "
+                        + "digits and _ (not starting with a digit)");
+            }
+            if (e.indexOf('\0') >= 0) {
+                throw new UsageException("invalid --env " + name + ": the value holds a NUL character");
+            }
+            vars.put(name, e.substring(eq + 1));
+        }
+        return vars;
+    }
+
+    private RunRecord record(String id, FleetRunner.Outcome outcome, int code, RunRecord previous,
+            List<Targets.Chosen> targets) {
+        Map<String, String> destinations = new java.util.HashMap<>();
+        targets.forEach(c -> destinations.put(c.name(), c.target().destination()));
+        List<RunRecord.HostEntry> entries = new ArrayList<>();
+        for (HostResult<?> r : outcome.report().results()) {
+            var exit = Outcomes.exitCode(r);
+            entries.add(new RunRecord.HostEntry(r.host(), destinations.getOrDefault(r.host(), r.host()), Outcomes.kind(r),
+                    r.isOk() ? Integer.valueOf(0) : exit.isPresent() ? Integer.valueOf(exit.getAsInt()) : null,
+                    Outcomes.signal(r).orElse(null), r.duration().toMillis(), Outcomes.error(r)));
+        }
+        RunRecord.Options options = new RunRecord.Options(
+                ssh.configFile == null ? null : ssh.noConfigFile() ? "none"
+                        : Path.of(ssh.configFile).toAbsolutePath().toString(),
+                ssh.user, ssh.port, ssh.options, parallel, timeout == null ? null : timeout.toMillis() + "ms",
+                ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, cd, env,
+                stdin == null || stdin.equals("-") ? stdin : Path.of(stdin).toAbsolutePath().toString(), pty,
+                failFast, maxFailures);
+        var report = outcome.report();
+        return new RunRecord(RunRecord.VERSION, id, outcome.started(), outcome.wall().toMillis(), "run", command,
+                hosts.toSelection(previous == null ? null : previous.id()), options, outcome.interrupted(), code,
+                entries);
+    }
+}

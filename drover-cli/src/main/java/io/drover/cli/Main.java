@@ -17,7 +17,11 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
         subcommands = {
-            RunCommand.class, UploadCommand.class, SyncCommand.class, LockCommand.class,
+            DemoCommand.class,
+            RunCommand.class,
+            UploadCommand.class,
+            SyncCommand.class,
+            LockCommand.class,
             RunsCommand.class,
             HostsCommand.class,
             DownloadCommand.class,

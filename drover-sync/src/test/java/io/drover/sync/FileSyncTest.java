@@ -278,6 +278,25 @@ class FileSyncTest {
     }
 
     @Test
+    void withOwnerFilesKeepTheirUidAndGidOnTheHostsAndWithoutItTheyBelongToTheRemoteUser() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("owned"));
+        SampleTree.write(src.resolve("f"), "x");
+        SampleTree.run("chown", "-R", "12345:23456", src.toString());
+        for (boolean owner : new boolean[] {true, false}) {
+            String dir = owner ? "owned" : "unowned";
+            assertThat(FileSync.sync(ssh).hosts(List.of("fs1")).sources(List.of(Source.contentsOf(src)))
+                    .root("/root/" + dir).owner(owner).build().run().allOk()).isTrue();
+            Path f = home("fs1").resolve(dir + "/f");
+            assertThat(Files.getAttribute(f, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(owner ? 12345 : 0);
+            assertThat(Files.getAttribute(f, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(owner ? 23456 : 0);
+            // the root directory itself is the source directory's ("./" in the stream)
+            assertThat(Files.getAttribute(home("fs1").resolve(dir), "unix:uid")).isEqualTo(owner ? 12345 : 0);
+        }
+    }
+
+    @Test
     void anUnreachableHostIsReportedAndTheOthersStillSync() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("s"));
         SampleTree.write(src.resolve("f"), "x");

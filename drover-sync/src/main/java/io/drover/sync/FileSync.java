@@ -721,9 +721,15 @@ public final class FileSync {
         }
 
         /**
-         * A sync tool: a command run in the root on every host where the files were put in place, talking the
-         * orgalorg sync protocol on its stdin/stdout (see {@link SyncProtocol}). May be combined with {@link #then},
-         * which runs first.
+         * A sync tool: a command run in the root on every host where the files were put in place, talking orgalorg's
+         * sync protocol on its stdin/stdout. drover writes {@code PREFIX HELLO}, then {@code PREFIX NODE host} for
+         * every host taking part ({@code PREFIX NODE host CURRENT} for the tool's own host), then
+         * {@code PREFIX START}; the prefix ({@code DROVER:<hex>}) is new for every run, so a tool reads it from the
+         * first line. A line {@code PREFIX SYNC text} printed by any tool is sent to every tool (the sender too) as
+         * {@code PREFIX SYNC host text}, in the same order for all: waiting for one such line per {@code NODE} is a
+         * cluster-wide barrier. Other lines are the tool's output. When a tool fails, the tools still running are
+         * stopped (they would wait at their next barrier forever) and reported cancelled. Runs after
+         * {@link #then} when both are given.
          */
         public Builder syncTool(String command) {
             this.syncTool = Optional.of(requireNonNull(command, "command is null"));

@@ -59,10 +59,18 @@ public final class ClusterLock implements AutoCloseable {
 
     private static final String HOLDER = """
             p=$1 info=$2 t=$3
-            if ! err=$( { : 9<>"$p"; } 2>&1 ); then
-              echo "DROVER-LOCK ERROR cannot open the lock file $p: ${err##*: }"; exit 71
+            if [ -d "$p" ] || { [ -e "$p" ] && ! [ -w "$p" ]; }; then
+              # a directory, or a lock file this user may only read: flock works on a read-only descriptor
+              if ! err=$( { : 9<"$p"; } 2>&1 ); then
+                echo "DROVER-LOCK ERROR cannot open the lock file $p: ${err##*: }"; exit 71
+              fi
+              exec 9<"$p"
+            else
+              if ! err=$( { : 9<>"$p"; } 2>&1 ); then
+                echo "DROVER-LOCK ERROR cannot open the lock file $p: ${err##*: }"; exit 71
+              fi
+              exec 9<>"$p"
             fi
-            exec 9<>"$p"
             if ! command -v flock >/dev/null 2>&1; then
               echo "DROVER-LOCK ERROR flock(1) is not installed on this host (it is in util-linux)"; exit 72
             fi
@@ -71,7 +79,7 @@ public final class ClusterLock implements AutoCloseable {
               head -c 4096 "$p" 2>/dev/null; echo
               exit 75
             fi
-            if [ -f "$p" ]; then printf '%s\\n' "$info" > "$p"; fi
+            if [ -f "$p" ] && [ -w "$p" ]; then printf '%s\\n' "$info" > "$p"; fi
             echo "DROVER-LOCK HELD $$"
             check() {
               if [ -e /proc/$$/fd/9 ] && ! [ "$p" -ef /proc/$$/fd/9 ]; then

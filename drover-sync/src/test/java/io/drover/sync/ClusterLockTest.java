@@ -187,6 +187,18 @@ class ClusterLockTest {
     }
 
     @Test
+    void aDirectoryCanBeTheLockTargetThoughItNamesNoHolder() throws Exception {
+        try (ClusterLock first = ClusterLock.acquire(ssh, List.of("lk1"), options("dir").path("/root").build())) {
+            assertThatThrownBy(() -> ClusterLock.acquire(otherSsh, List.of("lk1"), options("dir2").path("/root")
+                    .build())).isInstanceOfSatisfying(ClusterLockException.class, e -> {
+                        assertThat(e.busy()).isTrue();
+                        assertThat(e.getMessage()).contains("cluster lock /root is held on lk1 by an unknown holder");
+                    });
+            assertThat(first.isLost()).isFalse();
+        }
+    }
+
+    @Test
     void badLockOptionsAreRefused() {
         assertThatThrownBy(() -> LockOptions.builder().path("relative.lock")).isInstanceOf(SyncException.class)
                 .hasMessageContaining("'relative.lock' must be an absolute path");

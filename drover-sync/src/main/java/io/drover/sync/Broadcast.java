@@ -19,9 +19,9 @@ import java.util.function.Consumer;
  *
  * <p>Flow control: the producer may run ahead of the slowest reader by at most {@code window} bytes, then waits for
  * it, so a slow reader slows the stream for everyone down to its own pace (the transfer finishes when the slowest
- * host has it all, however it is scheduled). A reader that accepts nothing at all for {@code stallTimeout} while the
- * producer waits for it is dropped ("stalled") so that the others go on; a reader may also drop itself (its host
- * died). Dropping a reader releases the chunks only it still held.
+ * host has it all, however it is scheduled). A reader that accepts nothing for {@code stallTimeout} while the
+ * producer waits for it is dropped ("stalled") so that the others go on (time a reader spends waiting for data does
+ * not count against it); a reader may also drop itself (its host died). Dropping a reader releases the chunks only it still held.
  *
  * <p>Thread-safe: one producer thread, one thread per reader.
  */
@@ -47,10 +47,12 @@ final class Broadcast {
 
     private static final class Chunk {
         final byte[] data;
+        final Instant published;
         int pending;
 
-        Chunk(byte[] data, int pending) {
+        Chunk(byte[] data, Instant published, int pending) {
             this.data = data;
+            this.published = published;
             this.pending = pending;
         }
     }
@@ -103,7 +105,7 @@ final class Broadcast {
                     return false;
                 }
                 if (held == 0 || held + chunk.length <= window) {
-                    chunks.add(new Chunk(chunk, live));
+                    chunks.add(new Chunk(chunk, clock.instant(), live));
                     nextSeq++;
                     held += chunk.length;
                     data.signalAll();
@@ -159,12 +161,22 @@ final class Broadcast {
         }
     }
 
-    /** Under the lock: drops live readers that hold the oldest chunk and made no progress for stallTimeout. */
+    /**
+     * Under the lock: drops live readers that hold the oldest chunk and accepted nothing for stallTimeout while it
+     * was there for them: the stall counts from the later of the reader's last progress and the chunk's publication,
+     * so time a reader spent waiting for the producer (held up by someone else) is never held against it. The head
+     * is read once: dropping a reader releases chunks and moves it.
+     */
     private void dropStalled(List<Reader> dropped) {
+        if (chunks.isEmpty()) {
+            return;
+        }
         Instant now = clock.instant();
+        long head = firstSeq;
+        Instant headPublished = chunks.getFirst().published;
         for (Reader r : readers) {
-            if (r.dropReason == null && r.cursor == firstSeq
-                    && Duration.between(r.lastProgress, now).compareTo(stallTimeout) >= 0) {
+            Instant since = r.lastProgress.isAfter(headPublished) ? r.lastProgress : headPublished;
+            if (r.dropReason == null && r.cursor == head && Duration.between(since, now).compareTo(stallTimeout) >= 0) {
                 r.drop(new StalledException(r.name, stallTimeout));
                 dropped.add(r);
             }

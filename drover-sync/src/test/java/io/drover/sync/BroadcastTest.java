@@ -118,14 +118,19 @@ class BroadcastTest {
         FakeClock clock = new FakeClock();
         Broadcast b = new Broadcast(4 * CHUNK, Duration.ofSeconds(60), clock, Duration.ofMillis(10));
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        ByteArrayOutputStream good = new ByteArrayOutputStream();
-        Thread tg = reader(b.join("good", t -> {}), good, null, failure);
+        ByteArrayOutputStream before = new ByteArrayOutputStream();
+        Thread tb = reader(b.join("before", t -> failure.set(t)), before, null, failure);
         CountDownLatch droppedCallback = new CountDownLatch(1);
         AtomicReference<Throwable> droppedWhy = new AtomicReference<>();
         Broadcast.Reader stuck = b.join("stuck", t -> {
             droppedWhy.set(t);
             droppedCallback.countDown();
         });
+        // readers after the stuck one, caught up and idle as long as it: dropping it must not drop them
+        ByteArrayOutputStream good = new ByteArrayOutputStream();
+        Thread tg = reader(b.join("good", t -> failure.set(t)), good, null, failure);
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        Thread to = reader(b.join("other", t -> failure.set(t)), other, null, failure);
         byte[] data = randomBytes(50 * CHUNK, 3);
         Thread producer = Thread.ofVirtual().start(() -> {
             try {
@@ -142,8 +147,12 @@ class BroadcastTest {
         assertThat(droppedCallback.await(10, TimeUnit.SECONDS)).isTrue();
         producer.join();
         tg.join();
+        tb.join();
+        to.join();
         assertThat(failure.get()).isNull();
         assertThat(good.toByteArray()).isEqualTo(data);
+        assertThat(before.toByteArray()).isEqualTo(data);
+        assertThat(other.toByteArray()).isEqualTo(data);
         assertThat(droppedWhy.get()).isInstanceOf(Broadcast.StalledException.class)
                 .hasMessageContaining("stuck").hasMessageContaining("60s");
         assertThat(stuck.dropReason()).containsSame(droppedWhy.get());

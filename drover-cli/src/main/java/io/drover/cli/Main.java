@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, LabCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    all hosts ok",

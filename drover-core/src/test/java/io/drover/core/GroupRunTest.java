@@ -387,4 +387,23 @@ class GroupRunTest {
         assertThat(threads).allSatisfy(t -> assertThat(t).startsWith("caller-pool-"));
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aRunCanBoundItselfBelowTheGroupsBound() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger max = new AtomicInteger();
+        try (Group g = group(Fleets.first(8)).maxInFlight(8).connect()) {
+            RunReport<Void> report = g.run("two at a time", host -> {
+                max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    host.shell("sleep 0.2");
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+                return null;
+            }, RunOptions.defaults().withMaxInFlight(2));
+            assertThat(report.allOk()).isTrue();
+        }
+        assertThat(max.get()).isEqualTo(2);
+    }
 }

@@ -50,7 +50,8 @@ import picocli.CommandLine.Command;
             "",
             "Environment:",
             "  NO_COLOR        no colours",
-            "  XDG_STATE_HOME  run records go to $XDG_STATE_HOME/drover/runs (default ~/.local/state/drover/runs)",
+            "  XDG_STATE_HOME  run records in $XDG_STATE_HOME/drover/runs",
+            "                  (default ~/.local/state/drover/runs)",
             "  DROVER_DEBUG    stack traces on internal errors",
             "",
             "More: drover COMMAND --help, drover man | man -l -"
@@ -137,6 +138,8 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         cmd.setUsageHelpAutoWidth(true);
+        // like ssh: the first word that is not an option starts the remote command
+        cmd.getSubcommands().get("run").setStopAtPositional(true);
         return cmd;
     }
 

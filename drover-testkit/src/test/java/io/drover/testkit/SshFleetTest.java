@@ -120,7 +120,7 @@ class SshFleetTest {
             counter.getOutputStream().flush();
             assertThat(counter.waitFor(1, TimeUnit.SECONDS)).as("session must hang while paused").isFalse();
             h.resume();
-            assertThat(counter.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(counter.waitFor(60, TimeUnit.SECONDS)).as("session completes after resume").isTrue();
             assertThat(new String(counter.getInputStream().readAllBytes())).isEqualTo("got-one\n");
             assertThat(h.answers()).isTrue();
             h.kill();

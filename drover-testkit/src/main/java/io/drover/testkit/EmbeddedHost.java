@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.FileSystemFactory;
@@ -60,6 +62,10 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * reset by {@link #resume()} (a real SIGCONT'd sshd would serve them late).
  */
 final class EmbeddedHost implements FleetHost {
+    /** MINA's timeouts for every embedded host of this JVM (a daemon thread: it never keeps the JVM alive). */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("drover-testkit-sshd-timer").factory());
+
     private final String name;
     private final String address;
     private final int port;
@@ -133,7 +139,9 @@ final class EmbeddedHost implements FleetHost {
         Server s = (Server) ServerBuilder.builder().factory(Server::new).build();
         s.setHost(address);
         s.setPort(port);
-        CoreModuleProperties.NIO_WORKERS.set(s, 2);
+        // one I/O thread per host and one timer thread for all: 5000 hosts must fit in one JVM
+        CoreModuleProperties.NIO_WORKERS.set(s, 1);
+        s.setScheduledExecutorService(TIMER, false);
         s.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
         s.setPasswordAuthenticator(null);
         s.setKeyboardInteractiveAuthenticator(null);

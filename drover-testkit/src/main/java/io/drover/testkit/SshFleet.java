@@ -448,8 +448,7 @@ public final class SshFleet implements AutoCloseable {
                     String keyLine = KeyFiles.publicLine(hostKey, name);
                     FleetHost host = switch (kind) {
                         case OPENSSH -> new OpenSshHost(name, address, port, dir, ns, detached, keyLine, readyTimeout);
-                        case EMBEDDED -> new EmbeddedHost(name, address, port, dir, keyLine, userLine, reaper,
-                                readyTimeout);
+                        case EMBEDDED -> new EmbeddedHost(name, address, port, dir, keyLine, userLine, reaper);
                     };
                     Files.createDirectories(host.dir());
                     Path keyFile = host.dir().resolve("ssh_host_ed25519_key");

@@ -104,7 +104,9 @@ final class DownloadCommand implements Callable<Integer> {
         if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
             throw new UsageException("LOCAL " + local + ": " + parent + " is not a directory");
         }
-        List<Targets.Chosen> targets = Targets.expand(hosts, null, Targets.sshConfig(ssh, cli), cli);
+        var config = Targets.sshConfig(ssh, cli);
+        Targets.printWarnings(config, spec.commandLine().getErr());
+        List<Targets.Chosen> targets = Targets.expand(hosts, null, config, cli);
         List<String> names = Targets.names(targets);
         Download.Builder db = Download.builder(io.drover.core.RemotePath.of(remote), dest)
                 .naming(intoDir ? Download.Naming.DIRECTORY : Download.Naming.SUFFIX);
@@ -139,8 +141,8 @@ final class DownloadCommand implements Callable<Integer> {
                         r.duration().toMillis(), Outcomes.error(r)));
             }
             var report = outcome.report();
-            RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(), report.started(),
-                    report.duration().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
+            RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(outcome.started()), outcome.started(),
+                    outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null, null,
                             false, null, List.of(), null, false, failFast, null),
                     outcome.interrupted(), code, entries));
@@ -151,7 +153,7 @@ final class DownloadCommand implements Callable<Integer> {
                 trailer.add("drover: saved as " + download.localPathFor(names.getFirst())
                         + (names.size() > 1 ? " and " + (names.size() - 1) + " more like it" : ""));
             }
-            out.finish(report, trailer);
+            out.finish(report, outcome.wall(), trailer);
             return code;
         }
     }

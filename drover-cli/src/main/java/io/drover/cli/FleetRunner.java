@@ -1,5 +1,7 @@
 package io.drover.cli;
 
+import io.drover.api.DroverEvent;
+import io.drover.api.EventListener;
 import io.drover.api.HostResult;
 import io.drover.api.RunReport;
 import io.drover.core.Cancellation;
@@ -32,11 +34,21 @@ final class FleetRunner {
     record Settings(List<Targets.Chosen> hosts, SshOptions ssh, int parallel, Optional<Duration> timeout, ErrorPolicy policy,
             Prompter prompter) {}
 
-    /** What happened: every host's result, and whether the user interrupted the run. */
-    record Outcome(RunReport<?> report, boolean interrupted) {}
+    /**
+     * What happened: every host's result, whether the user interrupted the run, and its wall time from before
+     * connecting to the end.
+     */
+    record Outcome(RunReport<?> report, boolean interrupted, Instant started, Duration wall) {}
 
     static <T> Outcome execute(CliEnv env, RunOutput out, Settings s, String name, Task<T> task) {
-        Ssh.Builder sb = Ssh.builder().prompter(s.prompter()).listener(out.listener())
+        Instant started = Instant.now();
+        // dials are shown as the group reports them (by host name); from the SSH layer only retries and warnings
+        EventListener sshEvents = e -> {
+            if (e instanceof DroverEvent.Retry || e instanceof DroverEvent.Warning) {
+                out.listener().on(e);
+            }
+        };
+        Ssh.Builder sb = Ssh.builder().prompter(s.prompter()).listener(sshEvents)
                 .maxConcurrentDials(Math.min(s.parallel(), 64));
         if (s.ssh().noConfigFile()) {
             sb.noConfigFile();
@@ -47,7 +59,6 @@ final class FleetRunner {
         Cancellation cancel = Cancellation.create();
         Thread runner = Thread.currentThread();
         AtomicBoolean interrupted = new AtomicBoolean();
-        Instant started = Instant.now();
         RunReport<?> report;
         try (Ssh ssh = sb.build();
                 AutoCloseable sigint = Interrupts.onInterrupt(env.ownsProcess(), () -> {
@@ -85,7 +96,7 @@ final class FleetRunner {
             // clear an interrupt from Ctrl-C so that writing the record and summary is not cut short
             Thread.interrupted();
         }
-        return new Outcome(report, interrupted.get());
+        return new Outcome(report, interrupted.get(), started, Duration.between(started, Instant.now()));
     }
 
     private static RunReport<Void> allCancelled(List<String> hosts, Instant started, String reason) {

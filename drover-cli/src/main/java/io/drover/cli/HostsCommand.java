@@ -47,7 +47,9 @@ final class HostsCommand implements Callable<Integer> {
         hosts.validate();
         SshOptions ssh = new SshOptions();
         ssh.configFile = configFile;
-        List<Targets.Chosen> chosen = Targets.expand(hosts, null, Targets.sshConfig(ssh, main.env()), main.env());
+        var config = Targets.sshConfig(ssh, main.env());
+        Targets.printWarnings(config, spec.commandLine().getErr());
+        List<Targets.Chosen> chosen = Targets.expand(hosts, null, config, main.env());
         var out = spec.commandLine().getOut();
         List<String> names = Targets.names(chosen);
         if (count) {

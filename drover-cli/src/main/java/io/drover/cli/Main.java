@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            UploadCommand.class,
+            SyncCommand.class,
+            LockCommand.class,
             RunsCommand.class,
             HostsCommand.class,
             DownloadCommand.class,

@@ -180,7 +180,9 @@ final class RunCommand implements Callable<Integer> {
         if ("-".equals(stdin) && hosts.stdinHosts) {
             throw new UsageException("--stdin - and --stdin-hosts both want standard input; give one of them a file");
         }
-        List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, Targets.sshConfig(ssh, cli), cli);
+        var config = Targets.sshConfig(ssh, cli);
+        Targets.printWarnings(config, spec.commandLine().getErr());
+        List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);
         List<String> names = Targets.names(targets);
         Prompter prompter = ssh.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli);
 
@@ -206,14 +208,14 @@ final class RunCommand implements Callable<Integer> {
             FleetRunner.Outcome outcome = FleetRunner.execute(cli, out, settings, "run", task);
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
             int code = ExitCodes.of(kinds, outcome.interrupted(), false);
-            RunRecord record = store.write(record(store.newId(), outcome, code, previous, targets));
+            RunRecord record = store.write(record(store.newId(outcome.started()), outcome, code, previous, targets));
             List<String> trailer = new ArrayList<>();
             if (!outcome.report().allOk()) {
                 long bad = kinds.stream().filter(k -> !k.equals("ok")).count();
                 trailer.add("drover: run " + record.id() + " recorded; again on the " + bad + " host"
                         + (bad == 1 ? "" : "s") + " not ok: drover run --retry-failed");
             }
-            out.finish(outcome.report(), trailer);
+            out.finish(outcome.report(), outcome.wall(), trailer);
             return code;
         }
     }
@@ -341,7 +343,7 @@ final class RunCommand implements Callable<Integer> {
                 stdin == null || stdin.equals("-") ? stdin : Path.of(stdin).toAbsolutePath().toString(), pty,
                 failFast, maxFailures);
         var report = outcome.report();
-        return new RunRecord(RunRecord.VERSION, id, report.started(), report.duration().toMillis(), "run", command,
+        return new RunRecord(RunRecord.VERSION, id, outcome.started(), outcome.wall().toMillis(), "run", command,
                 hosts.toSelection(previous == null ? null : previous.id()), options, outcome.interrupted(), code,
                 entries);
     }

@@ -87,14 +87,14 @@ final class RunOutput implements AutoCloseable {
      * Ends the live display, writes what the renderer held back, then the summary on standard error (in quiet mode
      * only when a host is not ok).
      */
-    void finish(RunReport<?> report, List<String> trailer) {
+    void finish(RunReport<?> report, Duration wall, List<String> trailer) {
         if (progress != null) {
             progress.close();
         }
         renderer.finish(report);
         List<Summary.Entry> entries = report.results().stream().map(Summary.Entry::of).toList();
         if (!options.quiet || !report.allOk()) {
-            screen.err(new Summary(errStyle, Folding::fold).render(entries, report.duration()));
+            screen.err(new Summary(errStyle, Folding::fold).render(entries, wall));
         }
         for (String line : trailer) {
             screen.err(line + "\n");

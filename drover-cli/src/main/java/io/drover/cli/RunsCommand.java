@@ -114,9 +114,9 @@ final class RunsCommand implements Callable<Integer> {
             return "ok";
         }
         List<String> parts = new ArrayList<>();
-        for (var e : c.entrySet()) {
-            if (!e.getKey().equals("ok")) {
-                parts.add(e.getValue() + " " + e.getKey().replace('_', ' '));
+        for (String kind : Summary.KINDS) {
+            if (!kind.equals("ok") && c.containsKey(kind)) {
+                parts.add(c.get(kind) + " " + kind.replace('_', ' '));
             }
         }
         return String.join(", ", parts);
@@ -149,6 +149,9 @@ final class RunsCommand implements Callable<Integer> {
             if (h.signal() != null) {
                 return "signal " + h.signal();
             }
+        }
+        if (h.result().equals("timed_out") && h.error() != null && h.error().startsWith("timed out ")) {
+            return h.error().substring("timed out ".length());
         }
         return h.error() == null ? "" : h.error();
     }

@@ -71,6 +71,14 @@ final class Targets {
         }
     }
 
+    /** Writes the config's warnings (unknown keywords...) as {@code drover: warning: file:line: ...}. */
+    static void printWarnings(SshConfig config, java.io.PrintWriter err) {
+        for (var w : config.warnings()) {
+            err.println("drover: warning: " + w);
+        }
+        err.flush();
+    }
+
     /**
      * The hosts the options choose, in order, without duplicates. Inventory hosts keep their inventory names;
      * exclusions ({@code -x}) match those names.

@@ -173,6 +173,10 @@ class RunCommandTest {
                 "--", "echo \"$(id -u) $(pwd) $GREETING\"");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).isEqualTo("0 /etc hi there\n");
+        var pty = drover("run", "-F", config, "-H", "w1", "-q", "--pty", "--", "tty; echo to-stderr >&2");
+        assertThat(pty.code()).as(pty.toString()).isZero();
+        assertThat(pty.out()).startsWith("/dev/pts/").contains("to-stderr\n");
+        assertThat(pty.err()).isEmpty();
     }
 
     @Test
@@ -260,6 +264,12 @@ class RunCommandTest {
         assertThat(stdin.err()).contains("missing").contains("no such file");
         var cd = drover("run", "-F", config, "-H", "w1", "--cd", "relative", "--", "true");
         assertThat(cd.code()).isEqualTo(2);
+        var askPass = drover("run", "-F", config, "-H", "w1", "--ask-pass", "--", "true");
+        assertThat(askPass.code()).isEqualTo(2);
+        assertThat(askPass.err()).contains("--ask-pass needs a terminal");
+        var retryWithHosts = drover("run", "--retry-failed", "-H", "w1", "--", "true");
+        assertThat(retryWithHosts.code()).isEqualTo(2);
+        assertThat(retryWithHosts.err()).contains("--retry-failed chooses the hosts");
         assertThat(store().ids()).isEmpty();
     }
 }

@@ -7,8 +7,9 @@ import io.drover.api.HostResult;
 /**
  * What a run does when a host fails ({@link HostResult.Failed}, {@link HostResult.TimedOut} or
  * {@link HostResult.Unreachable}). Stopping never interrupts tasks already running: it only keeps the run from
- * starting more; the hosts it did not start are reported {@link HostResult.Skipped}. With {@code maxInFlight} as
- * large as the group every task starts at once, so a stopping policy only matters with a smaller bound.
+ * starting more; the hosts it did not start are reported {@link HostResult.Skipped}. When the bound on tasks in
+ * flight is as large as the group every task starts at once, so a stopping policy matters with a smaller bound: a
+ * rolling change runs with {@code RunOptions.withMaxInFlight(1)} (or a batch size) and a stopping policy.
  */
 public sealed interface ErrorPolicy
         permits ErrorPolicy.Collect, ErrorPolicy.FailFast, ErrorPolicy.StopAfter, ErrorPolicy.StopAfterPercent,

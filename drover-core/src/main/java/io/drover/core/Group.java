@@ -38,29 +38,51 @@ import java.util.stream.Collectors;
  * Hosts connected over SSH, on which tasks run concurrently: drover's main entry point.
  *
  * <pre>{@code
- * try (Group group = Group.builder(ssh).hosts(List.of("web1", "web2")).connect()) {
+ * try (Group group = Group.builder(ssh).targets(HostSpec.defaults().expand("web[1-3]")).connect()) {
  *     RunReport<String> report = group.run("kernel", host -> host.output("uname -r").strip());
  * }
  * }</pre>
  *
- * <p>{@link Builder#connect()} dials every host (at most {@code dialConcurrency} at once). A host that cannot be
- * dialed is reported {@link HostResult.Unreachable} by every run, or, with {@link DialPolicy#FAIL_FAST},
- * {@code connect()} throws. A connection lost between runs is dialed again when a task next needs it.
+ * <h2>Connecting</h2>
+ * {@link Builder#connect()} dials every host, at most {@code dialConcurrency} at once (the {@link Ssh} bounds TCP
+ * connects and handshakes too). A host that cannot be dialed is reported {@link HostResult.Unreachable} by every run,
+ * or, with {@link DialPolicy#FAIL_FAST}, {@code connect()} throws. A connection lost between runs is dialed again
+ * when a task next needs it; a host unreachable at connect time is not dialed again.
  *
- * <p>{@link #run} runs a task on every host, in host order, with at most {@code maxInFlight} tasks of this group
- * in flight at once (across all its runs), and returns each host's result: a failure on one host is a value in the
- * report, never an exception. Timeouts and cancellation stop the remote commands too: a stopped task's commands
- * are killed with their whole process group.
+ * <h2>Running</h2>
+ * {@link #run} runs a task on every host and returns each host's result in host order: a failure on one host is a
+ * value in the report, never an exception. Hosts are started in host order, with at most {@code maxInFlight} tasks
+ * of this group in flight at once across all its runs (a fair semaphore); the {@link ErrorPolicy} may stop the run
+ * from starting more.
  *
- * <p>Events: the group emits {@code DialStarted}/{@code DialEnded} for its dials, {@code TaskStarted}/
- * {@code TaskEnded} for every task (always paired, also on failure, timeout and cancellation), {@code OutputLine}
- * for command output and {@code BytesTransferred} for transfers, stamped with the group's clock. Connect retries
- * are reported as {@code Retry} events by the {@link Ssh} to its own listener. The listener contract is
- * {@link EventListener}'s: called from many threads, quick, never throwing (a throwing listener is ignored); the
- * lines of one stream of one host arrive in order, each whole.
+ * <h2>Stopping tasks</h2>
+ * A running task is stopped when its task timeout passes ({@link HostResult.TimedOut}), or when its run is cancelled
+ * ({@link HostResult.Cancelled}): by the run's {@link Cancellation}, by its run timeout, by an interrupt of the thread
+ * that called {@code run}, or by {@link #close()}. Stopping kills the task's remote commands with their whole
+ * process group, cuts its transfers, and interrupts its thread. A task that ignores the interrupt is reported after
+ * a grace period of 10 seconds and left to end on its own; its session refuses every further action.
+ *
+ * <h2>Events</h2>
+ * The group's listener receives, stamped with the group's clock and named by the group's host names:
+ * <ul>
+ *   <li>{@code DialStarted}/{@code DialEnded} around each dial of a host (at connect time, and when a lost
+ *       connection is dialed again);
+ *   <li>{@code TaskStarted}/{@code TaskEnded}: for every task that starts, one pair per host per run, the end always
+ *       after the start and carrying the host's result, also on failure, timeout and cancellation (skipped and
+ *       unreachable hosts start no task; their results are in the report);
+ *   <li>{@code OutputLine}: each line of command output (see {@link Shell}); the lines of one stream of one host
+ *       arrive in order, each whole (a line over 1 MiB in pieces of at most 1 MiB);
+ *   <li>{@code BytesTransferred}: progress of uploads and downloads, at least every MiB and at the end of each file.
+ * </ul>
+ * {@code Retry} and {@code Warning} events about connections are emitted by the {@link Ssh}, to the listener given to
+ * its own builder (which also receives the Ssh's dial events, per destination and jump host).
+ *
+ * <p>The listener contract (that of {@link EventListener}): it is called from many threads at once, so it must be
+ * thread-safe; it must return quickly (render or enqueue; a slow listener slows the remote commands through SSH flow
+ * control); it must not throw, and if it does the exception is caught and ignored and the run goes on.
  *
  * <p>Thread-safe: several runs may go on at once. {@link #close()} cancels runs in progress and closes the group's
- * connections (the {@link Ssh} itself stays open).
+ * connections (the {@link Ssh} itself stays open; another group sharing a connection dials it again).
  */
 public final class Group implements AutoCloseable {
     /** How long a stopped task may take to notice before its result is reported without it. */

@@ -152,8 +152,8 @@ public final class HostSession {
     }
 
     /**
-     * The stdout of {@code command}, as it printed it. Stdout is not sent to the listener (stderr is, and its tail
-     * goes into a failure).
+     * The stdout of {@code command}, as it printed it. No output line is sent to the listener; the tail of stderr goes
+     * into the failure when the command fails.
      *
      * @throws DroverException when stdout exceeds {@code maxBytes} (the command is killed)
      * @throws CommandFailedException when the command fails

@@ -18,6 +18,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -41,6 +42,7 @@ final class RunExecution<T> {
     private String stopReason;
     private String cancelReason;
     private volatile Thread dispatcher;
+    private final Semaphore runPermits; // the run's own bound, or null
 
     @SuppressWarnings("unchecked")
     RunExecution(Group group, String name, Task<T> task, RunOptions options) {
@@ -51,6 +53,7 @@ final class RunExecution<T> {
         this.hosts = group.entries();
         this.results = (HostResult<T>[]) new HostResult<?>[hosts.size()];
         this.done = new CountDownLatch(hosts.size());
+        this.runPermits = options.maxInFlight().isPresent() ? new Semaphore(options.maxInFlight().getAsInt()) : null;
     }
 
     RunReport<T> execute() {
@@ -116,7 +119,7 @@ final class RunExecution<T> {
             String skip = skipReason();
             if (skip == null) {
                 try {
-                    group.inFlight().acquire();
+                    acquire();
                 } catch (InterruptedException e) {
                     String reason = skipReason();
                     if (reason == null) {
@@ -141,11 +144,33 @@ final class RunExecution<T> {
                     }
                     continue;
                 }
-                group.inFlight().release();
+                release();
             }
             record(i, new HostResult.Skipped<>(h.name(), skip), false);
         }
         Thread.interrupted(); // a late cancel's interrupt must not outlive the dispatcher
+    }
+
+    /** Takes a place within the run's bound, then within the group's. */
+    private void acquire() throws InterruptedException {
+        if (runPermits != null) {
+            runPermits.acquire();
+        }
+        try {
+            group.inFlight().acquire();
+        } catch (InterruptedException e) {
+            if (runPermits != null) {
+                runPermits.release();
+            }
+            throw e;
+        }
+    }
+
+    private void release() {
+        group.inFlight().release();
+        if (runPermits != null) {
+            runPermits.release();
+        }
     }
 
     private String skipReason() {
@@ -178,7 +203,7 @@ final class RunExecution<T> {
             }
         }
         if (heldPermit) {
-            group.inFlight().release();
+            release();
         }
         done.countDown();
     }

@@ -212,18 +212,19 @@ final class Transfers {
                 }
             }
             setTimes(tmp, a);
-            move(tmp.toString(), r, "mv -fT -- " + Shell.quote(tmp.toString()) + " " + Shell.quote(r.path()));
+            move("mv -fT -- " + Shell.quote(tmp.toString()) + " " + Shell.quote(r.path()));
             pendingTemporaries.add(tmp);
         }
 
         private void link(Path local, RemotePath r) throws IOException {
             String text = Files.readSymbolicLink(local).toString();
             String tmp = remote(r).resolveSibling(temporaryName(r.fileName())).toString();
-            move(tmp, r, "ln -s -- " + Shell.quote(text) + " " + Shell.quote(tmp) + " && mv -fT -- "
-                    + Shell.quote(tmp) + " " + Shell.quote(r.path()));
+            // two lines, not "a && b": under set -e a failing left side of && would not stop the script
+            move("ln -s -- " + Shell.quote(text) + " " + Shell.quote(tmp) + "\nmv -fT -- " + Shell.quote(tmp) + " "
+                    + Shell.quote(r.path()));
         }
 
-        private void move(String tmp, RemotePath r, String line) throws IOException {
+        private void move(String line) {
             moves.add(line);
             if (moves.size() >= RENAME_BATCH) {
                 flush();

@@ -31,7 +31,7 @@ class ReadmeExampleTest {
     static void example(Path sshConfig, Path appDir) {
         // README-BEGIN
         try (Ssh ssh = Ssh.builder().configFile(sshConfig).build();
-                Group group = Group.builder(ssh).targets(HostSpec.defaults().expand("web[1-3]")).maxInFlight(50).connect()) {
+                Group group = Group.builder(ssh).targets(HostSpec.defaults().expand("web[1-3]")).connect()) {
 
             // a value from every host, or the reason there is none: failures are results, not exceptions
             RunReport<String> kernels = group.run("kernel", host -> host.output("uname -r").strip());
@@ -47,14 +47,16 @@ class ReadmeExampleTest {
                 System.out.println(r.host() + "  " + outcome);
             }
 
-            // ship a directory (each file replaced atomically, modes and mtimes kept) and run its installer;
-            // a host taking over 5 minutes is stopped, remote processes included; 2 failures stop the rollout
+            // a rolling deploy, one host at a time: ship a directory (each file replaced atomically, modes and
+            // mtimes kept) and run its installer; a host taking over 5 minutes is stopped, remote processes
+            // included; the first failure stops the rollout and the hosts after it are reported Skipped
             RunReport<Void> deploy = group.run("deploy", host -> {
                 RemotePath app = host.home().resolve("app");
                 host.upload(Upload.builder(appDir, app).preserveModes().build());
                 host.run(Shell.builder("./install.sh").cwd(app).env("ROLE", "web").build());
                 return null;
-            }, RunOptions.defaults().withTaskTimeout(Duration.ofMinutes(5)).withErrorPolicy(ErrorPolicy.stopAfter(2)));
+            }, RunOptions.defaults().withMaxInFlight(1).withTaskTimeout(Duration.ofMinutes(5))
+                    .withErrorPolicy(ErrorPolicy.failFast()));
             System.out.println(deploy.counts()); // {Ok=3}
         }
         // README-END

@@ -211,6 +211,21 @@ class TransferTest {
     }
 
     @Test
+    void aFileIsNeverUploadedOverADirectory(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        try (Group g = Group.builder(Fleets.sharedSsh()).host("w1").connect()) {
+            HostResult<Object> r = g.run("over a dir", host -> {
+                host.shell("mkdir -p /tmp/adir/inside");
+                host.upload(Upload.of(file, "/tmp/adir"));
+                return null;
+            }).results().getFirst();
+            assertThat(r).isInstanceOfSatisfying(HostResult.Failed.class, f -> assertThat(f.message())
+                    .isEqualTo("cannot upload file " + file + " to /tmp/adir on w1: it is a directory"));
+        }
+        assertThat(Fleets.shared().host("w1").tmp().orElseThrow().resolve("adir/inside")).isDirectory();
+    }
+
+    @Test
     void anUploadCutByAHostCrashLeavesTheOldFileIntact(@TempDir Path dir) throws Exception {
         Path big = dir.resolve("big");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {

@@ -170,7 +170,12 @@ public final class Ssh implements Closeable {
             return this;
         }
 
-        /** How many TCP connects and handshakes may be in progress at once (so a bastion's MaxStartups holds). */
+        /**
+         * How many TCP connects and handshakes may be in progress at once (so a bastion's MaxStartups holds). Jump
+         * targets do not count against their bastion: they share its one connection. sshd still counts a
+         * connection as unauthenticated for a moment after the client saw authentication succeed, so to never trip
+         * {@code MaxStartups start:rate:full} on one host keep this at most {@code start - 2}, or allow retries.
+         */
         public Builder maxConcurrentDials(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxConcurrentDials (" + n + ") must be at least 1");

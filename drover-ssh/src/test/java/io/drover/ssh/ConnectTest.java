@@ -173,6 +173,33 @@ class ConnectTest {
     }
 
     @Test
+    void anExplicitKexListIsHonouredEvenWhenTheServerLacksEveryAlgorithmInIt() {
+        // sshd 9.2 does not enable diffie-hellman-group1-sha1: offering only it must fail, not fall back silently
+        try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).option("KexAlgorithms", "diffie-hellman-group1-sha1")
+                .build()) {
+            assertThatThrownBy(() -> ssh.connect("cn1")).isInstanceOfSatisfying(SshException.class, e -> {
+                assertThat(e.kind()).isEqualTo(SshException.Kind.CONNECT);
+                assertThat(e.getMessage()).contains("negotiate");
+            });
+        }
+        try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).option("KexAlgorithms", "ecdh-sha2-nistp384")
+                .build()) {
+            assertThat(ssh.connect("cn1").isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void aProxyJumpLoopIsAConfigErrorNotAHang() throws Exception {
+        Path cfg = config("", "Host loopa", "  ProxyJump loopb", "Host loopb", "  ProxyJump loopa");
+        try (Ssh ssh = Ssh.builder().configFile(cfg).build()) {
+            assertThatThrownBy(() -> ssh.connect("loopa")).isInstanceOfSatisfying(SshException.class, e -> {
+                assertThat(e.kind()).isEqualTo(SshException.Kind.CONFIG);
+                assertThat(e.getMessage()).contains("ProxyJump loop");
+            });
+        }
+    }
+
+    @Test
     void anAliasThatResolvesNowhereFailsWithConnectNamingTheAlias() {
         try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).build()) {
             assertThatThrownBy(() -> ssh.connect("no-such-alias-xyz")).isInstanceOfSatisfying(SshException.class, e -> {

@@ -200,6 +200,17 @@ class ExecTest {
         awaitProcessCount(c, "sleep 303", 0);
     }
 
+    @Test
+    void killAfterTheShellExitedStillEndsABackgroundChildHoldingTheChannel() throws Exception {
+        SshConnection c = ssh.connect("ex1");
+        RemoteProcess p = c.start(CommandRequest.of("sleep 304 & echo started"));
+        assertThat(p.waitFor(Duration.ofSeconds(10))).contains(ExitStatus.code(0));
+        awaitProcessCount(c, "sleep 304", 1);
+        p.kill();
+        awaitProcessCount(c, "sleep 304", 0);
+        p.close();
+    }
+
     /** Polls the host's process table (its own PID namespace) until {@code n} processes match, or fails. */
     static void awaitProcessCount(SshConnection c, String pattern, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

@@ -129,6 +129,29 @@ class JumpTest {
         }
     }
 
+    @Test
+    void aTargetThatRefusesBehindTheBastionIsRetriedUntilItComesUp() throws Exception {
+        TestHost target = fleet.host("jp7");
+        java.util.concurrent.ConcurrentLinkedQueue<io.drover.api.DroverEvent> events =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        target.kill();
+        try (Ssh ssh = Ssh.builder().configFile(config).connectRetries(8, java.time.Duration.ofMillis(100))
+                .listener(events::add).build()) {
+            CompletableFuture<SshConnection> dial = CompletableFuture.supplyAsync(() -> ssh.connect("behind7"));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (events.stream().noneMatch(e -> e instanceof io.drover.api.DroverEvent.Retry)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            target.start();
+            assertThat(ExecTest.run(dial.join(), "echo behind").out()).isEqualTo("behind\n");
+        } finally {
+            target.start();
+        }
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(io.drover.api.DroverEvent.Retry.class,
+                r -> assertThat(r.reason()).contains("jump host").contains(target.address())));
+    }
+
     /**
      * sshd counts a connection as unauthenticated until its child closes the startup pipe, a moment after the client
      * saw authentication succeed; so a dial bound of {@code start - 2} is what keeps {@code MaxStartups start:100:start}

@@ -20,8 +20,8 @@ public final class Notices implements EventListener {
     @Override
     public void on(DroverEvent event) {
         switch (event) {
-            case DroverEvent.Warning w -> screen.err("drover: " + style.yellow("warning") + ": " + w.host() + ": "
-                    + w.message() + "\n");
+            case DroverEvent.Warning w -> screen.err("drover: " + style.yellow("warning") + ": "
+                    + (w.host().equals("*") ? "" : w.host() + ": ") + w.message() + "\n");
             case DroverEvent.Retry r -> {
                 if (verbose) {
                     screen.err("drover: " + r.host() + ": attempt " + r.attempt() + " failed (" + r.reason()

@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 public final class Summary {
     /** Outcomes in the order the summary lists them. */
-    static final List<String> KINDS = List.of("ok", "failed", "timed_out", "unreachable", "cancelled", "skipped");
+    public static final List<String> KINDS = List.of("ok", "failed", "timed_out", "unreachable", "cancelled", "skipped");
     private static final int MAX_GROUPS_PER_KIND = 8;
     private static final int MAX_REASON = 60;
 

@@ -63,7 +63,12 @@ public final class RunStore {
      * behind it (so ids only grow); {@link #write} moves it on while it is taken.
      */
     public String newId() {
-        String id = ID.format(clock.instant());
+        return newId(clock.instant());
+    }
+
+    /** The id for a run that started at {@code started}, as {@link #newId()}. */
+    public String newId(Instant started) {
+        String id = ID.format(started);
         List<String> ids = ids();
         if (!ids.isEmpty() && ids.getFirst().compareTo(id) >= 0) {
             id = nextId(ids.getFirst());

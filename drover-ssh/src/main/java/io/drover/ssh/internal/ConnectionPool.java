@@ -364,8 +364,11 @@ public final class ConnectionPool implements AutoCloseable {
             }
         }
         if (!setup.keyChecked()) {
-            // dropped before the host key was even seen: refused, reset, MaxStartups, a host still booting
             String why = error == null ? "connection closed" : message(error);
+            if (why.contains("Unable to negotiate")) {
+                return new SshException(Kind.CONNECT, "no common algorithm with " + host + ": " + why, error);
+            }
+            // dropped before the host key was even seen: refused, reset, MaxStartups, a host still booting
             boolean transientDrop = error == null || error instanceof EOFException
                     || error instanceof ClosedChannelException || error instanceof SocketException
                     || error instanceof org.apache.sshd.common.SshException || error instanceof IOException;

@@ -178,8 +178,15 @@ final class MarkerFilterInputStream extends InputStream {
 
     @Override
     public int available() throws IOException {
-        int buffered = ready.length - readyPos;
-        return buffered > 0 || scanning ? buffered : in.available();
+        if (!lock.tryLock()) {
+            return 0; // another thread is reading ahead
+        }
+        try {
+            int buffered = ready.length - readyPos;
+            return buffered > 0 || scanning ? buffered : in.available();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

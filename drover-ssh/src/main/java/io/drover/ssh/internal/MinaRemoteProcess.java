@@ -10,12 +10,14 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
@@ -28,6 +30,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 final class MinaRemoteProcess implements RemoteProcess {
     private static final Duration PID_WAIT = Duration.ofSeconds(5);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final long CLOSE_GRACE_MS = 500;
 
     private final MinaConnection connection;
     private final ChannelExec channel;
@@ -112,28 +115,27 @@ final class MinaRemoteProcess implements RemoteProcess {
     /**
      * Sends the {@code signal KILL} channel request (sshd kills the process group), then runs
      * {@code pkill -KILL -s PID; kill -KILL -- -PID} on a second channel: every process in the command's session
-     * dies, including children that moved to another process group. Processes that started their own session
-     * ({@code setsid}, daemons) are deliberately out of reach, as they are for OpenSSH.
+     * dies, including children that moved to another process group, and background children still holding the
+     * channel open after the shell itself exited. Processes that started their own session ({@code setsid},
+     * daemons) are deliberately out of reach, as they are for OpenSSH. The session is only signalled while the channel
+     * is open, i.e. while a process of that session still exists, so its id cannot have been reused.
      */
     @Override
     public void kill() {
-        if (exit.isDone() || !killed.compareAndSet(false, true)) {
-            channel.close(false);
+        if (!killed.compareAndSet(false, true)) {
             return;
         }
-        sendSignal("KILL");
-        OptionalLong pid = marked.awaitPid(PID_WAIT);
-        if (pid.isPresent() && connection.isOpen() && !exit.isDone()) {
-            long p = pid.getAsLong();
-            connection.runQuietly("pkill -KILL -s " + p + " 2>/dev/null; kill -KILL -- -" + p + " 2>/dev/null; true",
-                    KILL_WAIT);
-        }
-        try {
-            exit.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException ignored) {
-            // closing the channel below ends our side either way
+        if (!channel.isClosed() && !channel.isClosing()) {
+            if (!exit.isDone()) {
+                sendSignal("KILL");
+            }
+            OptionalLong pid = marked.awaitPid(PID_WAIT);
+            if (pid.isPresent() && connection.isOpen() && !channel.isClosed()) {
+                long p = pid.getAsLong();
+                connection.runQuietly("pkill -KILL -s " + p + " 2>/dev/null; kill -KILL -- -" + p
+                        + " 2>/dev/null; true", KILL_WAIT);
+            }
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_WAIT.toMillis());
         }
         channel.close(false);
     }
@@ -151,9 +153,17 @@ final class MinaRemoteProcess implements RemoteProcess {
         }
     }
 
+    /**
+     * Kills what still runs: the command, or background processes it left holding the channel open (the close
+     * message normally follows the exit status within milliseconds; a channel still open after
+     * {@value #CLOSE_GRACE_MS} ms has a process behind it).
+     */
     @Override
     public void close() {
-        if (!exit.isDone()) {
+        if (exit.isDone()) {
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), CLOSE_GRACE_MS);
+        }
+        if (!channel.isClosed()) {
             kill();
         }
         channel.close(false);

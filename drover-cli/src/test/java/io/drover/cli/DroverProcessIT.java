@@ -1,0 +1,187 @@
+package io.drover.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.drover.cli.runs.RunRecord;
+import io.drover.cli.runs.RunStore;
+import io.drover.testkit.SshFleet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built CLI ({@code target/drover.jar}) as a real process against real OpenSSH hosts: exit codes, pipes,
+ * terminals (through {@code script}, which gives the process a pty), and Ctrl-C.
+ */
+class DroverProcessIT {
+    static final Path JAR = Path.of("target/drover.jar").toAbsolutePath();
+    static SshFleet fleet;
+    static String config;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startFleet() {
+        assumeTrue(Files.isRegularFile(JAR), "needs the built jar " + JAR + " (mvn package)");
+        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(), "needs sshd and root with unshare");
+        fleet = SshFleet.builder().hosts(5).namePrefix("p").start();
+        config = fleet.sshConfig().toString();
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    record Done(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private ProcessBuilder drover(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.put("XDG_STATE_HOME", tmp.resolve("state").toString());
+        env.remove("NO_COLOR");
+        return pb;
+    }
+
+    private Done run(String stdin, String... args) throws Exception {
+        Process p = drover(List.of(args)).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(UTF_8));
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("drover ended").isTrue();
+        return new Done(p.exitValue(), out.get(), err.get());
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theJarRunsACommandAndExitsZeroWithPlainOutputWhenPiped() throws Exception {
+        Done d = run("", "run", "-F", config, "-H", "p[1-5]", "--", "hostname");
+        assertThat(d.code()).as(d.toString()).isZero();
+        assertThat(d.out().lines().sorted().toList()).containsExactly("p1 | p1", "p2 | p2", "p3 | p3", "p4 | p4",
+                "p5 | p5");
+        assertThat(d.out() + d.err()).doesNotContain("\033[");
+        assertThat(d.err()).contains("5 hosts").contains("5 ok");
+    }
+
+    @Test
+    void stdinFromAPipeReachesEveryHost() throws Exception {
+        Done d = run("piped data\n", "run", "-F", config, "-H", "p[1-5]", "--fold", "--stdin", "-", "--", "cat");
+        assertThat(d.code()).as(d.toString()).isZero();
+        assertThat(d.out()).contains("p[1-5] (5)").contains("piped data\n");
+    }
+
+    @Test
+    void exitCodesAreTheDocumentedOnes() throws Exception {
+        assertThat(run("", "run", "-F", config, "-H", "p1", "--", "exit 3").code()).isEqualTo(1);
+        Done usage = run("", "run", "--no-such-option");
+        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.err()).contains("--no-such-option");
+        assertThat(run("", "--version").out()).startsWith("drover ");
+        Done hosts = run("p9\np8\n", "hosts", "--stdin-hosts", "-F", "none", "--fold");
+        assertThat(hosts.out()).isEqualTo("p[8-9]\n");
+    }
+
+    @Test
+    void onATerminalOutputIsColouredAndAProgressLineIsDrawnUnlessNoColorIsSet() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
+        String line = String.join(" ", drover(List.of()).command()) + " run -F " + config
+                + " -H 'p[1-3]' -- 'hostname; sleep 1'";
+        Done tty = script(line, Map.of());
+        assertThat(tty.code()).as(tty.toString()).isZero();
+        assertThat(tty.out()).contains("\033[").contains("done");
+        assertThat(tty.out().replaceAll("\033\\[[0-9;]*[mK]", "")).contains("p1 | p1");
+        Done plain = script(line, Map.of("NO_COLOR", "1"));
+        assertThat(plain.out()).doesNotContain("\033[3").doesNotContain("\033[9");
+    }
+
+    private Done script(String commandLine, Map<String, String> extraEnv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", commandLine, "/dev/null");
+        pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());
+        pb.environment().put("COLUMNS", "100");
+        pb.environment().remove("NO_COLOR");
+        pb.environment().putAll(extraEnv);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = read(p.getInputStream());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Done(p.exitValue(), out, "");
+    }
+
+    @Test
+    void ctrlCStopsTheRemoteCommandsRecordsTheRunAndExits130() throws Exception {
+        String marker = "sleep 4" + ProcessHandle.current().pid() % 1000 + "1";
+        Process p = drover(List.of("run", "-F", config, "-H", "p[1-5]", "--", marker)).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        p.getOutputStream().close();
+        waitFor(() -> remoteCount(marker) == 5, Duration.ofSeconds(60), "the command running on all 5 hosts");
+        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+        Done d = new Done(p.exitValue(), out.get(), err.get());
+        assertThat(d.code()).as(d.toString()).isEqualTo(130);
+        assertThat(d.err()).contains("interrupted").contains("5 cancelled");
+        waitFor(() -> remoteCount(marker) == 0, Duration.ofSeconds(30), "no remote command left");
+        RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
+        assertThat(rec.interrupted()).isTrue();
+        assertThat(rec.exitCode()).isEqualTo(130);
+        assertThat(rec.hosts()).hasSize(5).allMatch(h -> h.result().equals("cancelled"));
+    }
+
+    /** How many processes on this machine (the hosts' namespaces included) run exactly {@code command}. */
+    private static int remoteCount(String command) {
+        try {
+            Process p = new ProcessBuilder("pgrep", "-c", "-x", "-f", command).start();
+            String s = read(p.getInputStream()).strip();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -162,6 +162,38 @@ class DroverProcessIT {
         assertThat(rec.hosts()).hasSize(5).allMatch(h -> h.result().equals("cancelled"));
     }
 
+    @Test
+    void ctrlCWhileAHungHostIsStillConnectingEndsTheRunAt130() throws Exception {
+        fleet.host("p5").pause();
+        try {
+            Process p = drover(List.of("run", "-v", "-F", config, "-H", "p[1-5]", "--", "true")).start();
+            StringBuffer err = new StringBuffer();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        err.append(l).append('\n');
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+            p.getOutputStream().close();
+            waitFor(() -> err.toString().split("connected \\(", -1).length - 1 == 4, Duration.ofSeconds(60),
+                    "four hosts connected and p5 hanging");
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+            reader.join(10_000);
+            Done d = new Done(p.exitValue(), out.get(), err.toString());
+            assertThat(d.code()).as(d.toString()).isEqualTo(130);
+            assertThat(d.err()).contains("5 cancelled");
+            RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
+            assertThat(rec.interrupted()).isTrue();
+        } finally {
+            fleet.host("p5").resume();
+        }
+    }
+
     /** How many processes on this machine (the hosts' namespaces included) run exactly {@code command}. */
     private static int remoteCount(String command) {
         try {

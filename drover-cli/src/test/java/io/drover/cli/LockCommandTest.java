@@ -161,7 +161,7 @@ class LockCommandTest {
 
     @Test
     void aHolderWhoseHostFreezesLosesTheLockAndExitsFour() throws Exception {
-        Drover d = drover("frozen", "lock", "-F", config, "-H", "lc[1-4]", "--hold", "--lock-timeout", "1s");
+        Drover d = drover("frozen", "lock", "-F", config, "-H", "lc[1-4]", "--hold", "--lock-timeout", "4s");
         d.awaitStderr("holding the cluster lock", Duration.ofSeconds(90));
         fleet.host("lc3").pause();
         try {

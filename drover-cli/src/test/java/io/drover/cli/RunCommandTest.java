@@ -141,6 +141,16 @@ class RunCommandTest {
     }
 
     @Test
+    void theCommandStartsAtTheFirstWordThatIsNotAnOptionLikeSsh() {
+        var r = drover("run", "-F", config, "-H", "w1", "-q", "ls", "-d", "/etc", "--json");
+        assertThat(r.code()).as(r.toString()).isNotZero();
+        assertThat(r.err()).contains("--json");
+        var ok = drover("run", "-F", config, "-H", "w1", "-q", "ls", "-d", "/etc");
+        assertThat(ok.code()).as(ok.toString()).isZero();
+        assertThat(ok.out()).isEqualTo("/etc\n");
+    }
+
+    @Test
     void outDirWritesEachHostsStreamsToItsOwnFiles() throws Exception {
         Path dir = tmp.resolve("out");
         var r = drover("run", "-F", config, "-H", "w[1-3]", "--out-dir", dir.toString(), "--",

@@ -69,6 +69,8 @@ public final class FileSync {
     /** How long a cancelled run waits for hosts to wind down before it reports them cancelled and returns. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
     private static final long PROGRESS_STEP = 1024 * 1024;
+    /** How long to wait for the remote exit status after a write to the extraction failed. */
+    private static final Duration EXIT_AFTER_WRITE_FAILURE = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Ssh ssh;
@@ -271,6 +273,7 @@ public final class FileSync {
         OutputStream stdin = st.stage.process().stdin();
         long sent = 0;
         long reported = 0;
+        Throwable writeFailure = null;
         try {
             byte[] chunk;
             while ((chunk = st.reader.next()) != null) {
@@ -288,25 +291,43 @@ public final class FileSync {
         } catch (Broadcast.DroppedException e) {
             // the drop callback recorded why and killed the extraction
         } catch (IOException | RuntimeException e) {
-            st.sendFailure = e;
+            // the remote side stopped reading: it exited (its status says why) or the connection broke
+            writeFailure = e;
             st.reader.fail(e);
-            st.stage.killAsync();
         } catch (InterruptedException e) {
             st.sendFailure = e;
             st.reader.fail(e);
             st.stage.killAsync();
             Thread.currentThread().interrupt();
+            active.remove(st.stage);
             return;
         }
         try {
-            ExitStatus status = st.stage.await();
+            ExitStatus status;
+            if (writeFailure == null) {
+                status = st.stage.await();
+            } else {
+                Optional<ExitStatus> ended = st.stage.process().waitFor(EXIT_AFTER_WRITE_FAILURE);
+                if (ended.isEmpty()) {
+                    st.stage.killAsync();
+                    st.finish(failure(st, "sending", writeFailure));
+                    return;
+                }
+                st.stage.drain();
+                status = ended.get();
+                if (status.success()) {
+                    st.finish(failure(st, "sending", writeFailure));
+                    return;
+                }
+            }
             if (st.sendFailure != null) {
                 st.finish(failure(st, "sending", st.sendFailure));
             } else if (!status.success()) {
                 st.finish(exitFailure(st, "extracting", status, st.stage));
             }
         } catch (SshException e) {
-            st.finish(failure(st, "extracting", st.sendFailure != null ? st.sendFailure : e));
+            Throwable why = st.sendFailure != null ? st.sendFailure : writeFailure != null ? writeFailure : e;
+            st.finish(failure(st, "extracting", why instanceof SshException ? why : e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

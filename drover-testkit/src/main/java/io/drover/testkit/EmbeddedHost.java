@@ -310,6 +310,11 @@ final class EmbeddedHost implements FleetHost {
         halt("KILL");
     }
 
+    @Override
+    public void stopNow() {
+        kill();
+    }
+
     private void halt(String signal) {
         if (server == null) {
             return;

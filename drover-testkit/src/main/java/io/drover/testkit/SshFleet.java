@@ -116,12 +116,13 @@ public final class SshFleet implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(state + ": 'kind' must be OPENSSH or EMBEDDED and 'hosts' a number: " + e.getMessage());
         }
+        boolean ns = Boolean.parseBoolean(p.getProperty("namespaces", "false"));
         List<TestHost> hosts = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String entry = p.getProperty("host." + i, "");
             String[] f = entry.split(" ", 5);
             try {
-                hosts.add(new AttachedHost(f[0], f[1], Integer.parseInt(f[2]), kind, abs, f[4], Long.parseLong(f[3])));
+                hosts.add(new AttachedHost(f[0], f[1], Integer.parseInt(f[2]), kind, ns, abs, f[4], Long.parseLong(f[3])));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(state + ": host." + i + " (" + entry
                         + ") must be 'NAME ADDRESS PORT PID HOSTKEY'");
@@ -196,7 +197,13 @@ public final class SshFleet implements AutoCloseable {
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (TestHost h : hosts) {
-                pool.submit(h::stop);
+                pool.submit(() -> {
+                    if (h instanceof FleetHost f) {
+                        f.stopNow();
+                    } else {
+                        h.stop();
+                    }
+                });
             }
         }
         if (reaper != null) {
@@ -451,7 +458,7 @@ public final class SshFleet implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while starting the fleet", e);
                 }
-                writeState(dir, hosts);
+                writeState(dir, hosts, ns);
                 return new SshFleet(dir, ownsDir, prefix, new ArrayList<>(hosts), reaper, !detached);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the fleet in " + dir, e);
@@ -523,12 +530,13 @@ public final class SshFleet implements AutoCloseable {
             atomicWrite(dir.resolve("known_hosts"), known.toString());
         }
 
-        private void writeState(Path dir, List<FleetHost> hosts) throws IOException {
+        private void writeState(Path dir, List<FleetHost> hosts, boolean ns) throws IOException {
             Map<String, String> lines = new LinkedHashMap<>();
             lines.put("prefix", prefix);
             lines.put("kind", kind.name());
             lines.put("hosts", Integer.toString(hosts.size()));
             lines.put("directory", dir.toString());
+            lines.put("namespaces", Boolean.toString(ns));
             for (int i = 0; i < hosts.size(); i++) {
                 FleetHost h = hosts.get(i);
                 lines.put("host." + (i + 1), h.name() + " " + h.address() + " " + h.port() + " " + h.pid() + " "

@@ -53,17 +53,6 @@ import java.util.Optional;
  * at X25519-like cost where the server supports it (OpenSSH 9.9+). Users who need post-quantum protection against
  * older servers put {@code KexAlgorithms sntrup761x25519-sha512@openssh.com} first and pay the CPU.
  *
- * <h2>Ciphers: AES-GCM before ChaCha20-Poly1305</h2>
- * Unless the config sets {@code Ciphers}, drover offers {@code aes128-gcm@openssh.com}, {@code aes256-gcm@openssh.com},
- * then {@code chacha20-poly1305@openssh.com} and the CTR modes (OpenSSH puts ChaCha20 first). The trade-off: OpenSSH
- * prefers ChaCha20 because it is constant-time in software on CPUs without AES instructions; drover runs on the JVM,
- * whose AES-GCM uses the AES-NI/CLMUL intrinsics, while MINA's ChaCha20-Poly1305 is pure Java. Measured by
- * {@code bench/run} W3 (a 100 MB file over SFTP to 100 local OpenSSH 9.2 hosts, 2 cores): controller CPU 96 s with
- * ChaCha20 against 30 s with AES-GCM (wall 83 s against 45 s). On CPUs without AES instructions GCM would be the
- * slower one; users there (or who want ChaCha20 for any reason) write {@code Ciphers} and the list is used as
- * written. MACs apply only to the CTR modes; OpenSSH's order already puts the encrypt-then-MAC SHA-2 MACs first
- * among those MINA implements.
- *
  * <h2>Host keys</h2>
  * Verified strictly by default; a refused key fails with {@link SshException.Kind#HOST_KEY} and a message naming the
  * known_hosts file and line and both fingerprints. {@code StrictHostKeyChecking no} must be asked for and is reported

@@ -29,12 +29,6 @@ import org.apache.sshd.common.signature.Signature;
  * implementation costs far more client CPU per handshake than X25519 (see {@code io.drover.ssh.Ssh}'s Javadoc for
  * the measured figures). A list the user wrote is honoured in the user's order. Names MINA does not implement are
  * skipped, as OpenSSH skips names it does not know.
- *
- * <p>Ciphers: when the config leaves {@code Ciphers} at OpenSSH's default, drover offers the AES-GCM AEADs first
- * ({@link #DROVER_CIPHERS}): the JDK's AES-GCM runs on AES-NI/CLMUL intrinsics, while MINA's
- * {@code chacha20-poly1305@openssh.com} is pure Java and costs several times the CPU per byte. An explicit list is
- * honoured exactly. MACs only matter for non-AEAD ciphers; OpenSSH's default order already puts the
- * encrypt-then-MAC SHA-2 MACs first among those MINA implements.
  */
 public final class Algorithms {
 
@@ -72,10 +66,6 @@ public final class Algorithms {
     static final List<String> DEFAULT_CIPHERS = List.of("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr",
             "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
 
-    /** drover's cipher preference when the user did not choose: hardware-accelerated AES-GCM first. */
-    static final List<String> DROVER_CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
-            "chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr");
-
     /** OpenSSH's default MAC order (umac-* are not implemented by MINA and skipped). */
     static final List<String> DEFAULT_MACS = List.of("umac-64-etm@openssh.com", "umac-128-etm@openssh.com",
             "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha1-etm@openssh.com",
@@ -111,18 +101,9 @@ public final class Algorithms {
         return nonEmpty(out, "KexAlgorithms", config.kexAlgorithms(), config);
     }
 
-    /**
-     * The cipher names to offer, in order: drover's {@link #DROVER_CIPHERS} when the config's list is OpenSSH's
-     * default (in OpenSSH's order, i.e. not written by the user), else the configured list as written.
-     */
-    static List<String> cipherNames(HostConfig config) {
-        List<String> configured = config.ciphers();
-        return configured.isEmpty() || configured.equals(DEFAULT_CIPHERS) ? DROVER_CIPHERS : configured;
-    }
-
     static List<NamedFactory<Cipher>> ciphers(HostConfig config) {
         List<NamedFactory<Cipher>> out = new ArrayList<>();
-        for (String name : cipherNames(config)) {
+        for (String name : orDefault(config.ciphers(), DEFAULT_CIPHERS)) {
             BuiltinCiphers c = BuiltinCiphers.fromFactoryName(name);
             if (c != null && c.isSupported()) {
                 out.add(c);

@@ -44,21 +44,4 @@ class AlgorithmsTest {
                 .containsExactly("aes256-gcm@openssh.com", "aes128-ctr");
         assertThat(Algorithms.macs(c)).extracting(f -> f.getName()).containsExactly("hmac-sha2-512-etm@openssh.com");
     }
-
-    @Test
-    void withoutCiphersDroverPrefersHardwareAcceleratedAesGcmOverChacha20() {
-        assertThat(Algorithms.ciphers(resolve(Map.of()))).extracting(f -> f.getName()).containsExactly(
-                "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com", "aes128-ctr",
-                "aes192-ctr", "aes256-ctr");
-    }
-
-    @Test
-    void aCiphersListTheUserWroteIsHonouredExactlyEvenWithChacha20First() {
-        HostConfig c = resolve(Map.of("Ciphers", "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com"));
-        assertThat(Algorithms.ciphers(c)).extracting(f -> f.getName())
-                .containsExactly("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com");
-        HostConfig removed = resolve(Map.of("Ciphers", "-aes128-gcm@openssh.com"));
-        assertThat(Algorithms.ciphers(removed)).extracting(f -> f.getName()).first()
-                .isEqualTo("chacha20-poly1305@openssh.com");
-    }
 }

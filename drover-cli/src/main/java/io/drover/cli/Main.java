@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
         subcommands = {
             DemoCommand.class,
+            LabCommand.class,
             RunCommand.class,
             UploadCommand.class,
             SyncCommand.class,
@@ -32,6 +33,8 @@ import picocli.CommandLine.Command;
         },
         footerHeading = "%nExamples:%n",
         footer = {
+            "  drover demo",
+            "  drover lab up -n 20",
             "  drover run -H 'web[01-16]' -- uname -r",
             "  drover run -i inventory.ini --limit prod --fold -- cat /etc/debian_version",
             "  drover run --retry-failed",

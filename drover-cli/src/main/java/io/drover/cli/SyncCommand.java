@@ -269,7 +269,7 @@ final class SyncCommand implements Callable<Integer> {
                 trailer.add("drover: " + job.command() + " " + record.id() + " recorded (drover runs " + record.id()
                         + ")");
             }
-            out.finish(report, trailer);
+            out.finish(report, report.duration(), trailer);
             return code;
         }
     }

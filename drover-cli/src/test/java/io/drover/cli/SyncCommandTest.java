@@ -139,7 +139,7 @@ class SyncCommandTest {
     void aSyncWhoseLockIsLostStopsTheHostsAndExitsFour() throws Exception {
         Path v = tree("v", "lost");
         CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> cli.run("sync", "-F", config, "-H",
-                "cs[1-4]", "--root", "/root/lose", v + "/", "--lock-timeout", "1s", "--then",
+                "cs[1-4]", "--root", "/root/lose", v + "/", "--lock-timeout", "4s", "--then",
                 "touch /tmp/then-started; sleep 60"));
         Path marker = fleet.host("cs4").tmp().orElseThrow().resolve("then-started");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

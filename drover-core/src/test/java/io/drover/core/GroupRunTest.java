@@ -406,4 +406,39 @@ class GroupRunTest {
         }
         assertThat(max.get()).isEqualTo(2);
     }
+
+    @Test
+    void closingTheGroupCancelsARunInProgressAndItsRemoteCommands() throws Exception {
+        SshFleet fleet = Fleets.shared();
+        List<String> hosts = Fleets.first(3);
+        CountDownLatch started = new CountDownLatch(3);
+        AtomicReference<RunReport<Void>> report = new AtomicReference<>();
+        Group g = group(hosts).connect();
+        Thread runner = Thread.ofVirtual().start(() -> report.set(g.run("closed under me", host -> {
+            host.run(Shell.builder("echo go; exec sleep 306.5").lines((s, l) -> started.countDown()).build());
+            return null;
+        })));
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        g.close();
+        runner.join(Duration.ofSeconds(30));
+        assertThat(report.get().results()).allSatisfy(r -> assertThat(r)
+                .isEqualTo(new HostResult.Cancelled<Void>(r.host(), "group closed", r.duration())));
+        assertThat(Fleets.eventually(Duration.ofSeconds(10), () -> Fleets.hostsRunning(fleet, hosts, "sleep 306.5").isEmpty()))
+                .isTrue();
+        assertThatThrownBy(() -> g.run("after close", host -> null)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("group is closed; cannot run 'after close'");
+    }
+
+    @Test
+    void aSessionKeptPastItsTaskRefusesEveryAction() {
+        AtomicReference<HostSession> kept = new AtomicReference<>();
+        try (Group g = group(Fleets.first(1)).connect()) {
+            g.run("leak", host -> {
+                kept.set(host);
+                return null;
+            });
+            assertThatThrownBy(() -> kept.get().shell("true")).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the task on w1 has ended; its session can no longer be used");
+        }
+    }
 }

@@ -43,7 +43,6 @@ import java.util.concurrent.TimeoutException;
  * shows. Thread-safe.
  */
 public final class ClusterLock implements AutoCloseable {
-    static final int EXIT_BUSY = 75;
     private static final String HELD = "DROVER-LOCK HELD";
     private static final String BUSY = "DROVER-LOCK BUSY";
     private static final String ERROR = "DROVER-LOCK ERROR ";
@@ -363,7 +362,7 @@ public final class ClusterLock implements AutoCloseable {
                 synchronized (this) {
                     busyInfo = busyLines.toString().strip();
                 }
-                return new HostResult.Failed<>(host, OptionalInt.of(EXIT_BUSY), Optional.empty(),
+                return new HostResult.Failed<>(host, OptionalInt.empty(), Optional.empty(),
                         "lock " + path() + " is held by " + (busyInfo.isEmpty() ? "an unknown holder" : busyInfo),
                         "", took(start));
             }

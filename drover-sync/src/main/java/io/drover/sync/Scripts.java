@@ -42,7 +42,10 @@ final class Scripts {
                 done
               fi
               rm -rf -- .drover-stage."$base".* .drover-old."$base".*
-              mkdir -- "$stage"
+              if ! mkdir -- "$stage"; then
+                [ -e "$stage" ] && echo "drover: $parent/$stage was just made by another drover: is $parent shared with another host (NFS, or a lab host without its own $parent)? Each host needs its own" >&2
+                exit 1
+              fi
               if [ -d "$base" ]; then
                 chmod --reference="$base" -- "$stage" 2>/dev/null || :
                 chown --reference="$base" -- "$stage" 2>/dev/null || :
@@ -50,7 +53,10 @@ final class Scripts {
             else
               mkdir -p -- "$root"; cd -- "$root"
               rm -rf -- .drover-upload.*
-              mkdir -m 700 -- "$stage"
+              if ! mkdir -m 700 -- "$stage"; then
+                [ -e "$stage" ] && echo "drover: $root/$stage was just made by another drover: is $root shared with another host (NFS, or a lab host without its own $root)? Each host needs its own" >&2
+                exit 1
+              fi
             fi
             if [ "$owner" = 1 ]; then own=--same-owner; else own=--no-same-owner; fi
             exec tar -x -p $own -f - -C "$stage"

@@ -60,7 +60,7 @@ class ClusterLockTest {
     }
 
     static LockOptions.Builder options(String command) {
-        return LockOptions.builder().command(command).heartbeat(Duration.ofMillis(200), Duration.ofSeconds(2));
+        return LockOptions.builder().command(command).heartbeat(Duration.ofMillis(500), Duration.ofSeconds(5));
     }
 
     /** Processes on the hosts (all visible from here: the hosts' PID namespaces are nested in ours) holding a lock. */

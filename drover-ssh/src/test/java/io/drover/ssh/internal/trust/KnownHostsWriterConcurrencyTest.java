@@ -133,11 +133,18 @@ class KnownHostsWriterConcurrencyTest {
             shared.add("shared" + i);
         }
         // wait until every child has its threads parked on the start signal, then release everyone together
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // generous: JVMs start slowly on a loaded 2-core machine; a child that died fails at once with its stderr
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (readyChildren(go) < children.size() && System.nanoTime() < deadline) {
+            for (int i = 0; i < children.size(); i++) {
+                if (!children.get(i).isAlive()) {
+                    throw new AssertionError("child " + i + " exited with " + children.get(i).exitValue() + ":\n"
+                            + Files.readString(dir.resolve("child" + i + ".err")));
+                }
+            }
             Thread.sleep(10); // polling files the children create; there is no other cross-process signal
         }
-        assertThat(readyChildren(go)).isEqualTo(children.size());
+        assertThat(readyChildren(go)).as("children ready within 180 s").isEqualTo(children.size());
         Files.createFile(go);
         Map<Class<?>, Integer> mine = appendConcurrently(file, shared, 1, false);
         int addedByChildren = 0;

@@ -35,6 +35,16 @@ class DroverProcessIT {
     @TempDir
     Path tmp;
 
+    /** Every drover this test started: killed after it, so a failed test leaves none running. */
+    private final List<Process> started = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killLeftovers() {
+        for (Process p : started) {
+            p.destroyForcibly();
+        }
+    }
+
     @BeforeAll
     static void startFleet() {
         assumeTrue(Files.isRegularFile(JAR), "needs the built jar " + JAR + " (mvn package)");
@@ -68,15 +78,34 @@ class DroverProcessIT {
         return pb;
     }
 
+    private Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
     private Done run(String stdin, String... args) throws Exception {
-        Process p = drover(List.of(args)).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        Process p = start(drover(List.of(args)));
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(UTF_8));
         }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("drover ended").isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("drover ended").isTrue();
         return new Done(p.exitValue(), out.get(), err.get());
+    }
+
+    /** Reads a stream to its end on a thread of its own (the common pool has one thread on two cores). */
+    private static CompletableFuture<String> drain(java.io.InputStream in) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(read(in));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     private static String read(java.io.InputStream in) {
@@ -135,27 +164,27 @@ class DroverProcessIT {
         pb.environment().remove("NO_COLOR");
         pb.environment().putAll(extraEnv);
         pb.redirectErrorStream(true);
-        Process p = pb.start();
+        Process p = start(pb);
         p.getOutputStream().close();
         String out = read(p.getInputStream());
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         return new Done(p.exitValue(), out, "");
     }
 
     @Test
     void ctrlCStopsTheRemoteCommandsRecordsTheRunAndExits130() throws Exception {
         String marker = "sleep 4" + ProcessHandle.current().pid() % 1000 + "1";
-        Process p = drover(List.of("run", "-F", config, "-H", "p[1-5]", "--", marker)).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        Process p = start(drover(List.of("run", "-F", config, "-H", "p[1-5]", "--", marker)));
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
         p.getOutputStream().close();
-        waitFor(() -> remoteCount(marker) == 5, Duration.ofSeconds(60), "the command running on all 5 hosts");
+        waitFor(() -> remoteCount(marker) == 5, Duration.ofSeconds(300), "the command running on all 5 hosts");
         new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
         Done d = new Done(p.exitValue(), out.get(), err.get());
         assertThat(d.code()).as(d.toString()).isEqualTo(130);
         assertThat(d.err()).contains("interrupted").contains("5 cancelled");
-        waitFor(() -> remoteCount(marker) == 0, Duration.ofSeconds(30), "no remote command left");
+        waitFor(() -> remoteCount(marker) == 0, Duration.ofSeconds(120), "no remote command left");
         RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
         assertThat(rec.interrupted()).isTrue();
         assertThat(rec.exitCode()).isEqualTo(130);
@@ -166,7 +195,7 @@ class DroverProcessIT {
     void ctrlCWhileAHungHostIsStillConnectingEndsTheRunAt130() throws Exception {
         fleet.host("p5").pause();
         try {
-            Process p = drover(List.of("run", "-v", "-F", config, "-H", "p[1-5]", "--", "true")).start();
+            Process p = start(drover(List.of("run", "-v", "-F", config, "-H", "p[1-5]", "--", "true")));
             StringBuffer err = new StringBuffer();
             Thread reader = Thread.ofVirtual().start(() -> {
                 try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), UTF_8))) {
@@ -177,12 +206,12 @@ class DroverProcessIT {
                     // the process ended
                 }
             });
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+            CompletableFuture<String> out = drain(p.getInputStream());
             p.getOutputStream().close();
-            waitFor(() -> err.toString().split("connected \\(", -1).length - 1 == 4, Duration.ofSeconds(60),
+            waitFor(() -> err.toString().split("connected \\(", -1).length - 1 == 4, Duration.ofSeconds(300),
                     "four hosts connected and p5 hanging");
             new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
             reader.join(10_000);
             Done d = new Done(p.exitValue(), out.get(), err.toString());
             assertThat(d.code()).as(d.toString()).isEqualTo(130);

@@ -185,6 +185,44 @@ class LockCommandTest {
     }
 
     @Test
+    void ctrlCDuringASyncStopsTheRemoteCommandsReleasesTheLockAndExits130() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("f"), "x", UTF_8);
+        Drover d = drover("sync", "sync", "-F", config, "-H", "lc[1-2]", "--root", "/root/interrupted", src + "/",
+                "--then", "echo started; exec sleep 300");
+        d.awaitStderr("", Duration.ofSeconds(1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!(d.stdout().contains("lc1 | started") && d.stdout().contains("lc2 | started"))) {
+            assertThat(d.process().isAlive()).as(d.stderr()).isTrue();
+            assertThat(System.nanoTime()).as("the --then commands never started: %s", d.stdout()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(sleepers()).hasSize(2);
+        d.interrupt();
+        assertThat(d.awaitExit(Duration.ofSeconds(60))).as(d.stderr()).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(d.stderr()).contains("interrupted").contains("cancelled");
+        long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!sleepers().isEmpty()) {
+            assertThat(System.nanoTime()).as("remote commands left running: %s", sleepers()).isLessThan(gone);
+            Thread.sleep(50);
+        }
+        awaitNoHolders(Duration.ofSeconds(20));
+        var runs = new io.drover.cli.runs.RunStore(tmp.resolve("state/drover/runs"),
+                java.time.InstantSource.system()).list(10);
+        assertThat(runs).singleElement().satisfies(r -> {
+            assertThat(r.command()).isEqualTo("sync");
+            assertThat(r.interrupted()).isTrue();
+            assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERRUPTED);
+        });
+    }
+
+    /** The {@code sleep 300} the interrupted sync started on the hosts. */
+    static List<ProcessHandle> sleepers() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
+                && List.of("300").equals(p.info().arguments().map(List::of).orElse(List.of()))).toList();
+    }
+
+    @Test
     void lockNeedsHoldOrACommand() {
         Cli cli = Cli.in(tmp.resolve("state"));
         var r = cli.run("lock", "-F", config, "-H", "lc1");

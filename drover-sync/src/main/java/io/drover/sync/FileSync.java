@@ -68,6 +68,8 @@ public final class FileSync {
     private static final int CHUNK = 64 * 1024;
     /** How long a cancelled run waits for hosts to wind down before it reports them cancelled and returns. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+    /** How long a run waits at its end for stage removals on hosts that failed. */
+    private static final Duration CLEANUP_WAIT = Duration.ofSeconds(5);
     private static final long PROGRESS_STEP = 1024 * 1024;
     /** How long to wait for the remote exit status after a write to the extraction failed. */
     private static final Duration EXIT_AFTER_WRITE_FAILURE = Duration.ofSeconds(10);
@@ -91,6 +93,7 @@ public final class FileSync {
     private final String id;
     private final AtomicBoolean ran = new AtomicBoolean();
     private final Set<HostCommand> active = ConcurrentHashMap.newKeySet();
+    private final List<Thread> cleanups = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Object cancelLock = new Object();
     private volatile String cancelled;
     private volatile Broadcast broadcast;
@@ -169,6 +172,7 @@ public final class FileSync {
             }
             results.add(st.result());
         }
+        awaitCleanups();
         events.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -237,6 +241,8 @@ public final class FileSync {
             st.reader = b.join(st.host, cause -> {
                 st.sendFailure = cause;
                 st.stage.killAsync();
+                // final at once: a frozen host's sender may stay blocked until its channel is torn down
+                st.finish(failure(st, "sending", cause));
             });
         }
         broadcast = b;
@@ -245,7 +251,9 @@ public final class FileSync {
         }
         List<Thread> senders = new ArrayList<>();
         for (HostState st : ready) {
-            senders.add(Thread.ofVirtual().name("drover-send-" + st.host).start(() -> send(st)));
+            Thread t = Thread.ofVirtual().name("drover-send-" + st.host).start(() -> send(st));
+            st.worker = t;
+            senders.add(t);
         }
         boolean interrupted = false;
         try (ChunkStream out = new ChunkStream(b, CHUNK)) {
@@ -263,9 +271,37 @@ public final class FileSync {
                 b.abort(new SyncException("cannot read the local files: " + e.getMessage(), e));
             }
         }
-        joinAll(senders);
+        joinSenders(ready);
         if (interrupted) {
             throw new InterruptedException("interrupted while sending");
+        }
+    }
+
+    /** Waits for every sender, except for hosts already final (dropped): those are not waited for. */
+    private void joinSenders(List<HostState> ready) throws InterruptedException {
+        InterruptedException interrupted = null;
+        long deadline = Long.MAX_VALUE;
+        for (HostState st : ready) {
+            while (st.worker.isAlive() && (st.result() == null || st.sendFailure == null)) {
+                if (cancelled != null && deadline == Long.MAX_VALUE) {
+                    deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+                }
+                long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(200), deadline - System.nanoTime());
+                if (wait <= 0) {
+                    break;
+                }
+                try {
+                    st.worker.join(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    if (interrupted == null) {
+                        interrupted = e;
+                        cancel("interrupted");
+                    }
+                }
+            }
+        }
+        if (interrupted != null) {
+            throw interrupted;
         }
     }
 
@@ -339,13 +375,17 @@ public final class FileSync {
 
     private void place(List<HostState> states) throws InterruptedException {
         List<HostState> staged = states.stream().filter(st -> st.stage != null && st.result() == null).toList();
-        List<HostState> failed = states.stream().filter(st -> st.stage != null && st.result() != null
-                && st.connection.isOpen()).toList();
+        // hosts that answered with a failure get their stage removed; frozen or lost ones are left to the next run
+        List<HostState> failed = states.stream().filter(st -> st.stage != null
+                && st.result() instanceof HostResult.Failed<Void> && st.connection.isOpen()).toList();
         Optional<String> firstFailure = states.stream().filter(st -> st.result() != null).map(st -> st.host)
                 .findFirst();
         boolean abandon = cancelled != null || (allOrNothing && firstFailure.isPresent());
         String discard = Scripts.discard(mode, root, id, sudo);
-        forEach(failed, parallel, st -> runQuietly(st, discard));
+        for (HostState st : failed) {
+            // best effort, not waited for here: a frozen host must not hold the others up (see run())
+            cleanups.add(Thread.ofVirtual().name("drover-discard-" + st.host).start(() -> runQuietly(st, discard)));
+        }
         if (abandon) {
             String reason = cancelled != null ? cancelled
                     : "not put in place: " + firstFailure.get() + " failed and --all-or-nothing was given";
@@ -382,6 +422,22 @@ public final class FileSync {
         } catch (SshException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Gives the stage removals on failed hosts up to {@link #CLEANUP_WAIT} to finish; the next run removes the rest. */
+    private void awaitCleanups() {
+        long deadline = System.nanoTime() + CLEANUP_WAIT.toNanos();
+        for (Thread t : cleanups) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -538,7 +594,9 @@ public final class FileSync {
         if (st.connection != null && !st.connection.isOpen()) {
             return new HostResult.Unreachable<>(st.host, step + ": connection lost (" + cause.getMessage() + ")", took);
         }
-        return new HostResult.Failed<>(st.host, OptionalInt.empty(), Optional.empty(), step + ": " + cause, tail, took);
+        String why = cause instanceof SyncException || cause.getMessage() == null ? String.valueOf(cause.getMessage())
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new HostResult.Failed<>(st.host, OptionalInt.empty(), Optional.empty(), step + ": " + why, tail, took);
     }
 
     private HostResult<Void> exitFailure(HostState st, String step, ExitStatus status, HostCommand c) {
@@ -559,6 +617,7 @@ public final class FileSync {
         volatile HostCommand stage;
         volatile Broadcast.Reader reader;
         volatile Throwable sendFailure;
+        volatile Thread worker;
         private HostResult<Void> result;
 
         HostState(String host, String destination) {
@@ -662,9 +721,15 @@ public final class FileSync {
         }
 
         /**
-         * A sync tool: a command run in the root on every host where the files were put in place, talking the
-         * orgalorg sync protocol on its stdin/stdout (see {@link SyncProtocol}). May be combined with {@link #then},
-         * which runs first.
+         * A sync tool: a command run in the root on every host where the files were put in place, talking orgalorg's
+         * sync protocol on its stdin/stdout. drover writes {@code PREFIX HELLO}, then {@code PREFIX NODE host} for
+         * every host taking part ({@code PREFIX NODE host CURRENT} for the tool's own host), then
+         * {@code PREFIX START}; the prefix ({@code DROVER:<hex>}) is new for every run, so a tool reads it from the
+         * first line. A line {@code PREFIX SYNC text} printed by any tool is sent to every tool (the sender too) as
+         * {@code PREFIX SYNC host text}, in the same order for all: waiting for one such line per {@code NODE} is a
+         * cluster-wide barrier. Other lines are the tool's output. When a tool fails, the tools still running are
+         * stopped (they would wait at their next barrier forever) and reported cancelled. Runs after
+         * {@link #then} when both are given.
          */
         public Builder syncTool(String command) {
             this.syncTool = Optional.of(requireNonNull(command, "command is null"));

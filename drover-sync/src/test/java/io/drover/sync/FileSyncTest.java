@@ -70,9 +70,11 @@ class FileSyncTest {
         return TreeSnapshot.of(home(host).resolve(dir));
     }
 
-    static List<String> leftovers(String host) throws IOException {
+    /** Stages and set-aside trees a sync of /root/ROOT left on the host. */
+    static List<String> leftovers(String host, String root) throws IOException {
         try (Stream<Path> s = Files.list(home(host))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".drover-")).toList();
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".drover-stage." + root + ".")
+                    || n.startsWith(".drover-old." + root + ".")).toList();
         }
     }
 
@@ -85,7 +87,7 @@ class FileSyncTest {
         Map<String, String> expected = TreeSnapshot.of(src);
         for (String h : fleet.names()) {
             assertThat(remote(h, "app")).as(h).isEqualTo(expected);
-            assertThat(leftovers(h)).as(h).isEmpty();
+            assertThat(leftovers(h, "app")).as(h).isEmpty();
         }
     }
 
@@ -103,7 +105,7 @@ class FileSyncTest {
                 .build().run().allOk()).isTrue();
         for (String h : hosts) {
             assertThat(remote(h, "site")).isEqualTo(TreeSnapshot.of(v2));
-            assertThat(leftovers(h)).isEmpty();
+            assertThat(leftovers(h, "site")).isEmpty();
         }
     }
 
@@ -137,13 +139,43 @@ class FileSyncTest {
         }
         fleet.host("fs3").start();
         assertThat(remote("fs3", "big")).isEqualTo(old);
-        assertThat(leftovers("fs3")).singleElement().asString().startsWith(".drover-stage.big.");
+        assertThat(leftovers("fs3", "big")).singleElement().asString().startsWith(".drover-stage.big.");
 
         // the next sync reaches fs3 and cleans up after the interrupted one
         assertThat(FileSync.sync(ssh).hosts(List.of("fs3")).sources(List.of(Source.contentsOf(v2)))
                 .root("/root/big").build().run().allOk()).isTrue();
         assertThat(remote("fs3", "big")).isEqualTo(fresh);
-        assertThat(leftovers("fs3")).isEmpty();
+        assertThat(leftovers("fs3", "big")).isEmpty();
+    }
+
+    @Test
+    void aHostThatFreezesMidTransferIsDroppedAfterTheStallTimeoutAndTheOthersFinish() throws Exception {
+        Path v = SampleTree.create(tmp.resolve("v"), 3);
+        byte[] large = new byte[48 * 1024 * 1024];
+        new Random(9).nextBytes(large);
+        Files.write(v.resolve("large.bin"), large);
+        AtomicBoolean paused = new AtomicBoolean();
+        RunReport<Void> report;
+        try {
+            report = FileSync.sync(ssh).hosts(fleet.names()).sources(List.of(Source.contentsOf(v)))
+                    .root("/root/stall").stallTimeout(java.time.Duration.ofSeconds(10)).listener(e -> {
+                        if (e instanceof DroverEvent.BytesTransferred b && b.host().equals("fs2")
+                                && b.done() >= 8L * 1024 * 1024 && paused.compareAndSet(false, true)) {
+                            fleet.host("fs2").pause();
+                        }
+                    }).build().run();
+        } finally {
+            fleet.host("fs2").resume();
+        }
+        assertThat(paused).isTrue();
+        assertThat(report.result("fs2").orElseThrow()).isInstanceOfSatisfying(HostResult.TimedOut.class,
+                t -> assertThat(t.timeout()).isEqualTo(java.time.Duration.ofSeconds(10)));
+        Map<String, String> expected = TreeSnapshot.of(v);
+        for (String h : List.of("fs1", "fs3", "fs4", "fs5")) {
+            assertThat(report.result(h).orElseThrow().isOk()).as("%s", report).isTrue();
+            assertThat(remote(h, "stall")).as(h).isEqualTo(expected);
+        }
+        assertThat(Files.exists(home("fs2").resolve("stall"))).isFalse();
     }
 
     @Test
@@ -160,7 +192,7 @@ class FileSyncTest {
                 .root("/root/cut").then("exit 3").build().run();
         // the run first put the old tree back, then synced (and its --then failed, which does not undo the sync)
         assertThat(failing.result("fs1").orElseThrow()).isInstanceOf(HostResult.Failed.class);
-        assertThat(leftovers("fs1")).isEmpty();
+        assertThat(leftovers("fs1", "cut")).isEmpty();
         assertThat(Files.exists(home("fs1").resolve("cut"))).isTrue();
     }
 
@@ -275,6 +307,25 @@ class FileSyncTest {
         assertThat(report.result("fs1").orElseThrow()).isInstanceOfSatisfying(HostResult.Cancelled.class,
                 c -> assertThat(c.reason()).contains("fs2"));
         assertThat(report.result("fs3").orElseThrow()).isInstanceOf(HostResult.Cancelled.class);
+    }
+
+    @Test
+    void withOwnerFilesKeepTheirUidAndGidOnTheHostsAndWithoutItTheyBelongToTheRemoteUser() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("owned"));
+        SampleTree.write(src.resolve("f"), "x");
+        SampleTree.run("chown", "-R", "12345:23456", src.toString());
+        for (boolean owner : new boolean[] {true, false}) {
+            String dir = owner ? "owned" : "unowned";
+            assertThat(FileSync.sync(ssh).hosts(List.of("fs1")).sources(List.of(Source.contentsOf(src)))
+                    .root("/root/" + dir).owner(owner).build().run().allOk()).isTrue();
+            Path f = home("fs1").resolve(dir + "/f");
+            assertThat(Files.getAttribute(f, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(owner ? 12345 : 0);
+            assertThat(Files.getAttribute(f, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(owner ? 23456 : 0);
+            // the root directory itself is the source directory's ("./" in the stream)
+            assertThat(Files.getAttribute(home("fs1").resolve(dir), "unix:uid")).isEqualTo(owner ? 12345 : 0);
+        }
     }
 
     @Test

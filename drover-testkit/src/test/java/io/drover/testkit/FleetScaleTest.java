@@ -69,10 +69,11 @@ class FleetScaleTest {
                 "drover-testkit scale: %d %s hosts, all ready after %.1f s; %d sent an SSH banner to a check of all (%.1f s); "
                         + "close %.1f s; "
                         + "%d processes, RSS sum %d MiB, PSS sum %d MiB (%.2f MiB PSS per host); "
+                        + "this JVM's RSS %d MiB; "
                         + "CPU to start: %.1f s in this JVM, %.1f s in the hosts' processes (%.1f ms per host); "
                         + "load before: %s%n",
                 n, kind, startMs / 1000.0, answering, checkMs / 1000.0, closeMs / 1000.0, mem.processes, mem.rssKb / 1024,
-                mem.pssKb / 1024, mem.pssKb / 1024.0 / n, jvmCpu, mem.cpuTicks / 100.0,
+                mem.pssKb / 1024, mem.pssKb / 1024.0 / n, field(Path.of("/proc/self/status"), "VmRSS:") / 1024, jvmCpu, mem.cpuTicks / 100.0,
                 (jvmCpu + mem.cpuTicks / 100.0) * 1000 / n, load);
         System.out.print(report);
         Files.writeString(Path.of("target", "scale-" + kind.name().toLowerCase() + "-" + n + ".txt"), report);

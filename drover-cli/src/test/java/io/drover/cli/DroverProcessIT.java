@@ -49,7 +49,9 @@ class DroverProcessIT {
     static void startFleet() {
         assumeTrue(Files.isRegularFile(JAR), "needs the built jar " + JAR + " (mvn package)");
         assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(), "needs sshd and root with unshare");
-        fleet = SshFleet.builder().hosts(5).namePrefix("p").start();
+        // password authentication allowed for the --ask-pass test (keys are still tried first everywhere)
+        fleet = SshFleet.builder().hosts(5).namePrefix("p").sshdConfig("Match all")
+                .sshdConfig("  PasswordAuthentication yes").sshdConfig("  PermitRootLogin yes").start();
         config = fleet.sshConfig().toString();
     }
 
@@ -220,6 +222,50 @@ class DroverProcessIT {
             assertThat(rec.interrupted()).isTrue();
         } finally {
             fleet.host("p5").resume();
+        }
+    }
+
+    @Test
+    void askPassAsksOnceOnTheTerminalWithoutEchoAndLogsInEverywhereWithThePassword() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
+        String password = "pw-" + Long.toHexString(System.nanoTime());
+        // a root password on p1 and p2 only, through a copy of /etc/shadow mounted in each host's own namespace
+        Done set = run(password + "\n", "run", "-F", config, "-H", "p[1-2]", "--stdin", "-", "--",
+                "set -e; hash=$(openssl passwd -6 -stdin); umask 077;"
+                        + " awk -F: -v OFS=: -v h=\"$hash\" '$1==\"root\"{$2=h}1' /etc/shadow > /tmp/shadow;"
+                        + " mount --bind /tmp/shadow /etc/shadow");
+        assertThat(set.code()).as(set.toString()).isZero();
+        try {
+            String line = String.join(" ", drover(List.of()).command()) + " run --ask-pass -F " + config
+                    + " -o BatchMode=no -o PreferredAuthentications=password -H 'p[1-2]' -q -- hostname";
+            ProcessBuilder pb = new ProcessBuilder("script", "-qefc", line, "/dev/null");
+            pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());
+            pb.redirectErrorStream(true);
+            Process p = start(pb);
+            StringBuffer seen = new StringBuffer();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var in = p.getInputStream()) {
+                    byte[] buf = new byte[4096];
+                    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                        seen.append(new String(buf, 0, n, UTF_8));
+                    }
+                } catch (IOException ignored) {
+                    // ended
+                }
+            });
+            waitFor(() -> seen.toString().contains("Password: "), Duration.ofSeconds(300), "the password prompt");
+            Thread.sleep(200); // the prompt is written before echo is turned off: let stty run
+            p.getOutputStream().write((password + "\n").getBytes(UTF_8));
+            p.getOutputStream().flush();
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+            String out = seen.toString();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("p1").contains("p2").doesNotContain(password);
+            assertThat(out.split("Password: ", -1)).hasSize(2);
+            assertThat(fleet.host("p1").log()).contains("Accepted password for root");
+        } finally {
+            run("", "run", "-F", config, "-H", "p[1-2]", "--", "umount /etc/shadow");
         }
     }
 

@@ -224,6 +224,10 @@ class RunCommandTest {
         var nothing = drover("run", "--retry-failed");
         assertThat(nothing.code()).isZero();
         assertThat(nothing.err()).contains("nothing to retry");
+        var json = drover("runs", "last", "--json");
+        JsonNode last = JsonMapper.shared().readTree(json.out());
+        assertThat(last.get("selection").get("retry_of").asString()).isEqualTo(rec.selection().retryOf());
+        assertThat(last.get("hosts").get(0).get("result").asString()).isEqualTo("ok");
         var listed = drover("runs");
         assertThat(listed.out().lines().toList()).hasSize(3);
         assertThat(listed.out()).contains("exit 7").doesNotContain("interrupted");

@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
         description = "Print a completion script for bash or zsh (commands, options, option values, files).",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  source <(drover completion bash)                  # this shell",
+            "  source <(drover completion bash)            # this shell",
             "  drover completion bash > /etc/bash_completion.d/drover",
-            "  drover completion zsh > \"${fpath[1]}/_drover\"      # zsh (uses bashcompinit)"
+            "  drover completion zsh > ~/.zfunc/_drover    # with fpath+=(~/.zfunc)"
         })
 final class CompletionCommand implements Callable<Integer> {
     /** The shells a script can be made for. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  drover config web1",
-            "  drover config -F ./ssh_config -o User=deploy web1 | grep -E '^(hostname|user|port) '",
+            "  drover config -F ./ssh_config -o User=deploy web1 | grep '^user '",
             "  diff <(drover config web1) <(ssh -G web1)"
         })
 final class ConfigCommand implements Callable<Integer> {

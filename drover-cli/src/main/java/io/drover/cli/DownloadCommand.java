@@ -33,8 +33,10 @@ import picocli.CommandLine.Spec;
                 + "and symbolic links are kept."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  drover download -H 'web[1-3]' /etc/nginx/nginx.conf ./nginx.conf   # ./nginx.conf.web1 ...",
-            "  drover download -H 'web[1-3]' /var/log/app/ ./logs/                # ./logs/web1/app/ ...",
+            "  drover download -H 'web[1-3]' /etc/nginx/nginx.conf ./nginx.conf",
+            "      # writes ./nginx.conf.web1, ./nginx.conf.web2, ./nginx.conf.web3",
+            "  drover download -H 'web[1-3]' /var/log/app/ ./logs/",
+            "      # writes ./logs/web1/app/, ./logs/web2/app/, ./logs/web3/app/",
             "  drover download -i inventory.ini --limit db /etc/my.cnf conf/ --json"
         })
 final class DownloadCommand implements Callable<Integer> {

@@ -17,10 +17,11 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  drover hosts -H 'web[01-16]' -x web07",
-            "  drover hosts -H 'rack[1-2]-node[01-04]' --fold       # rack[1-2]-node[01-04]",
-            "  drover hosts -F ~/.ssh/config -H 'db-*'                # globs match ssh_config Host names",
+            "  drover hosts -H 'rack[1-2]-node[01-04]' -x rack2-node03 --fold",
+            "      # prints rack1-node[01-04],rack2-node[01-02,04]",
+            "  drover hosts -H 'db-*'       # globs match the Host names in ~/.ssh/config",
             "  drover hosts -i inventory.yml --limit 'web:&prod'",
-            "  seq -f 'n%02g' 1 8 | drover hosts --stdin-hosts --fold   # n[01-08]"
+            "  seq -f 'n%%02g' 1 8 | drover hosts --stdin-hosts --fold    # n[01-08]"
         })
 final class HostsCommand implements Callable<Integer> {
     @ParentCommand

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
         subcommands = {
             DemoCommand.class,
+            LabCommand.class,
             RunCommand.class,
             UploadCommand.class,
             SyncCommand.class,
@@ -32,6 +33,8 @@ import picocli.CommandLine.Command;
         },
         footerHeading = "%nExamples:%n",
         footer = {
+            "  drover demo",
+            "  drover lab up -n 20",
             "  drover run -H 'web[01-16]' -- uname -r",
             "  drover run -i inventory.ini --limit prod --fold -- cat /etc/debian_version",
             "  drover run --retry-failed",
@@ -47,7 +50,8 @@ import picocli.CommandLine.Command;
             "",
             "Environment:",
             "  NO_COLOR        no colours",
-            "  XDG_STATE_HOME  run records go to $XDG_STATE_HOME/drover/runs (default ~/.local/state/drover/runs)",
+            "  XDG_STATE_HOME  run records in $XDG_STATE_HOME/drover/runs",
+            "                  (default ~/.local/state/drover/runs)",
             "  DROVER_DEBUG    stack traces on internal errors",
             "",
             "More: drover COMMAND --help, drover man | man -l -"
@@ -134,6 +138,8 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         cmd.setUsageHelpAutoWidth(true);
+        // like ssh: the first word that is not an option starts the remote command
+        cmd.getSubcommands().get("run").setStopAtPositional(true);
         return cmd;
     }
 

@@ -143,7 +143,7 @@ public final class ManPage {
 
     /** One output line: escaped, protected from being read as a request. */
     private static String line(String s) {
-        String e = esc(s);
+        String e = esc(s.replace("%%", "%"));
         return e.startsWith(".") || e.startsWith("'") ? "\\&" + e : e;
     }
 

@@ -38,17 +38,18 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  drover run -H 'web[01-16]' -- uname -r",
-            "  drover run -H 'web[01-16]' --fold -- cat /etc/os-release     # identical outputs once",
-            "  drover run -i inventory.ini --limit 'web:&prod' --sudo -- systemctl restart nginx",
+            "  drover run -H 'web[01-16]' --fold -- cat /etc/os-release",
+            "  drover run -i hosts.ini --limit 'web:&prod' --sudo -- systemctl reload nginx",
             "  drover run -f hosts.txt -x web07 --parallel 50 --timeout 30s -- ./check.sh",
-            "  drover run -H 'db[1-3]' --stdin setup.sql -- psql -q          # one file, sent to every host",
+            "  drover run -H 'db[1-3]' --stdin setup.sql -- psql -q",
             "  drover run -H 'web[1-4]' --json -- df -h / | jq -c 'select(.result)'",
-            "  drover run -H 'web[1-200]' --max-failures 5% -- apt-get -y upgrade",
-            "  drover run --retry-failed                                    # the failures of the last run",
+            "  drover run -H 'web[1-200]' --max-failures 5%% -- apt-get -y upgrade",
+            "  drover run --retry-failed",
             "",
-            "Output: 'host | line' for stdout and 'host ! line' for stderr, names padded; --fold, --json, --serial,",
-            "--quiet or --out-dir instead. The summary goes to stderr. Exit codes: 0 all ok; 1 a command failed,",
-            "timed out or was skipped; 2 bad input; 3 a host was unreachable (wins over 1); 130 interrupted."
+            "Output: 'host | line' for stdout, 'host ! line' for stderr, names padded;",
+            "or --fold, --json, --serial, --quiet, --out-dir. The summary goes to stderr.",
+            "Exit codes: 0 all ok; 1 a command failed, timed out or was skipped;",
+            "2 bad input; 3 a host was unreachable (wins over 1); 130 interrupted."
         })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand

@@ -87,6 +87,11 @@ final class RunOutput implements AutoCloseable {
      * Ends the live display, writes what the renderer held back, then the summary on standard error (in quiet mode
      * only when a host is not ok).
      */
+    void finish(RunReport<?> report, List<String> trailer) {
+        finish(report, report.duration(), trailer);
+    }
+
+    /** As {@link #finish(RunReport, List)}, with the summary showing {@code wall} as the run's time. */
     void finish(RunReport<?> report, Duration wall, List<String> trailer) {
         if (progress != null) {
             progress.close();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "  drover runs                  # the last 20 runs",
             "  drover runs last             # hosts and results of the newest run",
             "  drover runs 20250307-1425    # a run by (a unique prefix of) its id",
-            "  drover runs last --json | jq -r '.hosts[] | select(.result != \"ok\") | .host'",
+            "  drover runs last --json | jq -r '.hosts[] | select(.result != \"ok\").host'",
             "  drover run --retry-failed 20250307-1425   # run it again on its failed hosts"
         })
 final class RunsCommand implements Callable<Integer> {

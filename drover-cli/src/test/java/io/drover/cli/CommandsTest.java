@@ -191,5 +191,10 @@ class CommandsTest {
         }
         var root = cli.run("--help");
         assertThat(root.out()).contains("Exit codes:").contains("130");
+        for (String c : List.of("run", "download", "hosts", "runs", "config", "completion", "man", "demo")) {
+            var help = cli.run(c, "--help");
+            assertThat(help.err()).as(c).doesNotContain("WARN");
+            assertThat(help.out().lines()).as(c).allMatch(l -> l.length() <= 80);
+        }
     }
 }

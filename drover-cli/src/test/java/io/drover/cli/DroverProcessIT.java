@@ -35,11 +35,23 @@ class DroverProcessIT {
     @TempDir
     Path tmp;
 
+    /** Every drover this test started: killed after it, so a failed test leaves none running. */
+    private final List<Process> started = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killLeftovers() {
+        for (Process p : started) {
+            p.destroyForcibly();
+        }
+    }
+
     @BeforeAll
     static void startFleet() {
         assumeTrue(Files.isRegularFile(JAR), "needs the built jar " + JAR + " (mvn package)");
         assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(), "needs sshd and root with unshare");
-        fleet = SshFleet.builder().hosts(5).namePrefix("p").start();
+        // password authentication allowed for the --ask-pass test (keys are still tried first everywhere)
+        fleet = SshFleet.builder().hosts(5).namePrefix("p").sshdConfig("Match all")
+                .sshdConfig("  PasswordAuthentication yes").sshdConfig("  PermitRootLogin yes").start();
         config = fleet.sshConfig().toString();
     }
 
@@ -68,15 +80,34 @@ class DroverProcessIT {
         return pb;
     }
 
+    private Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
     private Done run(String stdin, String... args) throws Exception {
-        Process p = drover(List.of(args)).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        Process p = start(drover(List.of(args)));
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(UTF_8));
         }
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("drover ended").isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("drover ended").isTrue();
         return new Done(p.exitValue(), out.get(), err.get());
+    }
+
+    /** Reads a stream to its end on a thread of its own (the common pool has one thread on two cores). */
+    private static CompletableFuture<String> drain(java.io.InputStream in) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(read(in));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
     }
 
     private static String read(java.io.InputStream in) {
@@ -135,31 +166,107 @@ class DroverProcessIT {
         pb.environment().remove("NO_COLOR");
         pb.environment().putAll(extraEnv);
         pb.redirectErrorStream(true);
-        Process p = pb.start();
+        Process p = start(pb);
         p.getOutputStream().close();
         String out = read(p.getInputStream());
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         return new Done(p.exitValue(), out, "");
     }
 
     @Test
     void ctrlCStopsTheRemoteCommandsRecordsTheRunAndExits130() throws Exception {
         String marker = "sleep 4" + ProcessHandle.current().pid() % 1000 + "1";
-        Process p = drover(List.of("run", "-F", config, "-H", "p[1-5]", "--", marker)).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        Process p = start(drover(List.of("run", "-F", config, "-H", "p[1-5]", "--", marker)));
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
         p.getOutputStream().close();
-        waitFor(() -> remoteCount(marker) == 5, Duration.ofSeconds(60), "the command running on all 5 hosts");
+        waitFor(() -> remoteCount(marker) == 5, Duration.ofSeconds(300), "the command running on all 5 hosts");
         new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
         Done d = new Done(p.exitValue(), out.get(), err.get());
         assertThat(d.code()).as(d.toString()).isEqualTo(130);
         assertThat(d.err()).contains("interrupted").contains("5 cancelled");
-        waitFor(() -> remoteCount(marker) == 0, Duration.ofSeconds(30), "no remote command left");
+        waitFor(() -> remoteCount(marker) == 0, Duration.ofSeconds(120), "no remote command left");
         RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
         assertThat(rec.interrupted()).isTrue();
         assertThat(rec.exitCode()).isEqualTo(130);
         assertThat(rec.hosts()).hasSize(5).allMatch(h -> h.result().equals("cancelled"));
+    }
+
+    @Test
+    void ctrlCWhileAHungHostIsStillConnectingEndsTheRunAt130() throws Exception {
+        fleet.host("p5").pause();
+        try {
+            Process p = start(drover(List.of("run", "-v", "-F", config, "-H", "p[1-5]", "--", "true")));
+            StringBuffer err = new StringBuffer();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        err.append(l).append('\n');
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            CompletableFuture<String> out = drain(p.getInputStream());
+            p.getOutputStream().close();
+            waitFor(() -> err.toString().split("connected \\(", -1).length - 1 == 4, Duration.ofSeconds(300),
+                    "four hosts connected and p5 hanging");
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+            reader.join(10_000);
+            Done d = new Done(p.exitValue(), out.get(), err.toString());
+            assertThat(d.code()).as(d.toString()).isEqualTo(130);
+            assertThat(d.err()).contains("5 cancelled");
+            RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
+            assertThat(rec.interrupted()).isTrue();
+        } finally {
+            fleet.host("p5").resume();
+        }
+    }
+
+    @Test
+    void askPassAsksOnceOnTheTerminalWithoutEchoAndLogsInEverywhereWithThePassword() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
+        String password = "pw-" + Long.toHexString(System.nanoTime());
+        // a root password on p1 and p2 only, through a copy of /etc/shadow mounted in each host's own namespace
+        Done set = run(password + "\n", "run", "-F", config, "-H", "p[1-2]", "--stdin", "-", "--",
+                "set -e; hash=$(openssl passwd -6 -stdin); umask 077;"
+                        + " awk -F: -v OFS=: -v h=\"$hash\" '$1==\"root\"{$2=h}1' /etc/shadow > /tmp/shadow;"
+                        + " mount --bind /tmp/shadow /etc/shadow");
+        assertThat(set.code()).as(set.toString()).isZero();
+        try {
+            String line = String.join(" ", drover(List.of()).command()) + " run --ask-pass -F " + config
+                    + " -o BatchMode=no -o PreferredAuthentications=password -H 'p[1-2]' -q -- hostname";
+            ProcessBuilder pb = new ProcessBuilder("script", "-qefc", line, "/dev/null");
+            pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());
+            pb.redirectErrorStream(true);
+            Process p = start(pb);
+            StringBuffer seen = new StringBuffer();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var in = p.getInputStream()) {
+                    byte[] buf = new byte[4096];
+                    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                        seen.append(new String(buf, 0, n, UTF_8));
+                    }
+                } catch (IOException ignored) {
+                    // ended
+                }
+            });
+            waitFor(() -> seen.toString().contains("Password: "), Duration.ofSeconds(300), "the password prompt");
+            Thread.sleep(200); // the prompt is written before echo is turned off: let stty run
+            p.getOutputStream().write((password + "\n").getBytes(UTF_8));
+            p.getOutputStream().flush();
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+            String out = seen.toString();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("p1").contains("p2").doesNotContain(password);
+            assertThat(out.split("Password: ", -1)).hasSize(2);
+            assertThat(fleet.host("p1").log()).contains("Accepted password for root");
+        } finally {
+            run("", "run", "-F", config, "-H", "p[1-2]", "--", "umount /etc/shadow");
+        }
     }
 
     /** How many processes on this machine (the hosts' namespaces included) run exactly {@code command}. */

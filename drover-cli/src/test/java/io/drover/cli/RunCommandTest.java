@@ -141,6 +141,16 @@ class RunCommandTest {
     }
 
     @Test
+    void theCommandStartsAtTheFirstWordThatIsNotAnOptionLikeSsh() {
+        var r = drover("run", "-F", config, "-H", "w1", "-q", "ls", "-d", "/etc", "--json");
+        assertThat(r.code()).as(r.toString()).isNotZero();
+        assertThat(r.err()).contains("--json");
+        var ok = drover("run", "-F", config, "-H", "w1", "-q", "ls", "-d", "/etc");
+        assertThat(ok.code()).as(ok.toString()).isZero();
+        assertThat(ok.out()).isEqualTo("/etc\n");
+    }
+
+    @Test
     void outDirWritesEachHostsStreamsToItsOwnFiles() throws Exception {
         Path dir = tmp.resolve("out");
         var r = drover("run", "-F", config, "-H", "w[1-3]", "--out-dir", dir.toString(), "--",
@@ -214,6 +224,10 @@ class RunCommandTest {
         var nothing = drover("run", "--retry-failed");
         assertThat(nothing.code()).isZero();
         assertThat(nothing.err()).contains("nothing to retry");
+        var json = drover("runs", "last", "--json");
+        JsonNode last = JsonMapper.shared().readTree(json.out());
+        assertThat(last.get("selection").get("retry_of").asString()).isEqualTo(rec.selection().retryOf());
+        assertThat(last.get("hosts").get(0).get("result").asString()).isEqualTo("ok");
         var listed = drover("runs");
         assertThat(listed.out().lines().toList()).hasSize(3);
         assertThat(listed.out()).contains("exit 7").doesNotContain("interrupted");

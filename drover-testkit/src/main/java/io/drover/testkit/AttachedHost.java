@@ -22,15 +22,18 @@ final class AttachedHost implements TestHost {
     private final String address;
     private final int port;
     private final HostKind kind;
+    private final boolean namespaces;
     private final Path fleetDir;
     private final String hostKeyLine;
     private final long pid;
 
-    AttachedHost(String name, String address, int port, HostKind kind, Path fleetDir, String hostKeyLine, long pid) {
+    AttachedHost(String name, String address, int port, HostKind kind, boolean namespaces, Path fleetDir,
+            String hostKeyLine, long pid) {
         this.name = name;
         this.address = address;
         this.port = port;
         this.kind = kind;
+        this.namespaces = namespaces;
         this.fleetDir = fleetDir;
         this.hostKeyLine = hostKeyLine;
         this.pid = pid;
@@ -97,32 +100,51 @@ final class AttachedHost implements TestHost {
         return OpenSshHost.banner(address, port, Duration.ofSeconds(1));
     }
 
-    /** SIGTERM to the host's process tree, then SIGKILL to whatever is left after 5 s. */
+    /**
+     * Stops the host: an OpenSSH host in its own namespaces by SIGKILL to its {@code unshare} (the kernel takes every
+     * process of the namespace with it); one without namespaces by SIGKILL to sshd and every process below it; an
+     * embedded host by SIGTERM to its JVM (which then stops its commands), SIGKILL after 10 s.
+     */
     @Override
     public void stop() {
         process().ifPresent(root -> {
-            List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-            signal("CONT", root, tree);
-            root.destroy();
-            try {
-                root.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
+            switch (kind) {
+                case OPENSSH -> {
+                    List<ProcessHandle> tree = namespaces ? List.of() : root.descendants().toList();
+                    root.destroyForcibly();
+                    tree.forEach(ProcessHandle::destroyForcibly);
+                    awaitExit(root, Duration.ofSeconds(10));
+                }
+                case EMBEDDED -> {
+                    root.destroy();
+                    if (!awaitExit(root, Duration.ofSeconds(10))) {
+                        root.destroyForcibly();
+                        awaitExit(root, Duration.ofSeconds(5));
+                    }
                 }
             }
-            root.destroyForcibly();
-            tree.forEach(ProcessHandle::destroyForcibly);
         });
+    }
+
+    private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return !process.isAlive();
+        }
     }
 
     @Override
     public void kill() {
         process().ifPresent(root -> {
-            List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-            signal("CONT", root, tree);
+            List<ProcessHandle> tree = root.descendants().toList();
             root.destroyForcibly();
             tree.forEach(ProcessHandle::destroyForcibly);
+            awaitExit(root, Duration.ofSeconds(10));
         });
     }
 

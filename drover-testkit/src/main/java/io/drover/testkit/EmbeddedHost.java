@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.FileSystemFactory;
@@ -60,6 +61,10 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * reset by {@link #resume()} (a real SIGCONT'd sshd would serve them late).
  */
 final class EmbeddedHost implements FleetHost {
+    /** MINA's timeouts for every embedded host of this JVM (a daemon thread: it never keeps the JVM alive). */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("drover-testkit-sshd-timer").factory());
+
     private final String name;
     private final String address;
     private final int port;
@@ -70,7 +75,6 @@ final class EmbeddedHost implements FleetHost {
     private final String userKey;
     private final String user = System.getProperty("user.name");
     private final Reaper reaper;
-    private final Duration readyTimeout;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
     /** Process groups of commands that exited while other members of their group may live on. */
     private final Set<Long> lingering = ConcurrentHashMap.newKeySet();
@@ -80,7 +84,7 @@ final class EmbeddedHost implements FleetHost {
     private ServerSocket silent;
 
     EmbeddedHost(String name, String address, int port, Path fleetDir, String hostKeyLine,
-            String userKeyLine, Reaper reaper, Duration readyTimeout) {
+            String userKeyLine, Reaper reaper) {
         this.name = name;
         this.address = address;
         this.port = port;
@@ -90,7 +94,6 @@ final class EmbeddedHost implements FleetHost {
         String[] f = userKeyLine.split(" ");
         this.userKey = f[0] + " " + f[1];
         this.reaper = reaper;
-        this.readyTimeout = readyTimeout;
     }
 
     /** A MINA server whose acceptor can be unbound and bound again (for {@link #pause()}). */
@@ -133,7 +136,9 @@ final class EmbeddedHost implements FleetHost {
         Server s = (Server) ServerBuilder.builder().factory(Server::new).build();
         s.setHost(address);
         s.setPort(port);
-        CoreModuleProperties.NIO_WORKERS.set(s, 2);
+        // one I/O thread per host and one timer thread for all: 5000 hosts must fit in one JVM
+        CoreModuleProperties.NIO_WORKERS.set(s, 1);
+        s.setScheduledExecutorService(TIMER, false);
         s.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
         s.setPasswordAuthenticator(null);
         s.setKeyboardInteractiveAuthenticator(null);
@@ -180,24 +185,12 @@ final class EmbeddedHost implements FleetHost {
         }
     }
 
+    /** Ready once launched: {@link #launch()} returns with the server listening (MINA binds synchronously). */
     @Override
-    public void awaitReady() {
-        Instant deadline = Instant.now().plus(readyTimeout);
-        while (!answers(Duration.ofMillis(500))) {
-            if (!isRunning()) {
-                throw new IllegalStateException("embedded test host " + name + " (" + hostPort() + ") is not running; log:\n"
-                        + log());
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("embedded test host " + name + " (" + hostPort() + ") did not answer within "
-                        + readyTimeout + "; log:\n" + log());
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
-            }
+    public synchronized void awaitReady() {
+        if (server == null || server.ioAcceptor().getBoundAddresses().isEmpty()) {
+            throw new IllegalStateException("embedded test host " + name + " (" + hostPort() + ") is not listening; log:\n"
+                    + log());
         }
     }
 
@@ -308,6 +301,11 @@ final class EmbeddedHost implements FleetHost {
     @Override
     public synchronized void kill() {
         halt("KILL");
+    }
+
+    @Override
+    public void stopNow() {
+        kill();
     }
 
     private void halt(String signal) {

@@ -14,6 +14,12 @@ interface FleetHost extends TestHost {
     /** Starts the host's processes or server without waiting for it to answer. */
     void launch();
 
+    /**
+     * Stops the host as fast as it can, for closing the fleet: no graceful shutdown, but nothing of the host left
+     * running when it returns.
+     */
+    void stopNow();
+
     /** Blocks until the host answers; throws {@link IllegalStateException} with the host's log when it cannot. */
     void awaitReady();
 }

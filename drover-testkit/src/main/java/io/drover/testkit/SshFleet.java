@@ -31,16 +31,34 @@ import java.util.stream.Stream;
 /**
  * A set of throwaway SSH hosts on loopback addresses, with the client files to reach them: an {@code ssh_config}
  * (alias to address, user, identity, known_hosts), a {@code known_hosts} listing every host key, and a user key.
- * Strict host key checking stays on: the generated config trusts exactly these hosts' keys.
+ * Strict host key checking stays on: the generated config trusts exactly these hosts' keys, and nothing else.
  *
  * <pre>{@code
- * try (SshFleet fleet = SshFleet.builder().hosts(3).start()) {
- *     // ssh -F fleet.sshConfig() host1 uname -n
- * }
+ * try (SshFleet fleet = SshFleet.builder().hosts(3).namePrefix("web").start()) {
+ *     // every host answers the real OpenSSH client (or drover) through the generated config
+ *     Process p = new ProcessBuilder("ssh", "-F", fleet.sshConfig().toString(), "web1", "hostname").start();
+ *     // web1 prints "web1" when running as root: each host has its own hostname, home and /tmp
+ *
+ *     TestHost web2 = fleet.host("web2");
+ *     web2.pause();    // SIGSTOP: connects, but no banner; open sessions hang
+ *     web2.resume();
+ *     web2.kill();     // crash: connections drop
+ *     web2.start();    // back, same address and key
+ *
+ *     System.err.print(fleet.logs()); // every host's log, e.g. when something failed
+ * }   // close(): every host and everything it ran is gone
+ *
+ * // no sshd on this machine: in-process Apache MINA SSHD hosts instead
+ * try (SshFleet fleet = SshFleet.builder().kind(HostKind.EMBEDDED).hosts(2).start()) { ... }
  * }</pre>
  *
+ * <p>In JUnit 5 tests, {@link SshHosts @SshHosts} does the starting, injecting, log dumping and stopping.
+ *
  * <p>Host {@code i} (1-based) is named {@code prefix + i} and listens on {@code 127.B.(1 + (i-1)/250).(1 + (i-1)%250)},
- * port 22 when running as root (else a free port), where {@code B} is chosen per fleet. Thread-safe.
+ * port 22 when running as root and port 22 is free there (else a free port), where {@code B} is chosen per fleet.
+ * Nothing outlives the fleet: {@link #close()} stops every host, and when the JVM dies, however it dies, the hosts'
+ * processes die with it (see {@link HostKind}) — unless the fleet was started {@link Builder#detached(boolean)
+ * detached}. Thread-safe.
  */
 public final class SshFleet implements AutoCloseable {
     /** The most hosts one fleet may have. */
@@ -116,12 +134,13 @@ public final class SshFleet implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(state + ": 'kind' must be OPENSSH or EMBEDDED and 'hosts' a number: " + e.getMessage());
         }
+        boolean ns = Boolean.parseBoolean(p.getProperty("namespaces", "false"));
         List<TestHost> hosts = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String entry = p.getProperty("host." + i, "");
             String[] f = entry.split(" ", 5);
             try {
-                hosts.add(new AttachedHost(f[0], f[1], Integer.parseInt(f[2]), kind, abs, f[4], Long.parseLong(f[3])));
+                hosts.add(new AttachedHost(f[0], f[1], Integer.parseInt(f[2]), kind, ns, abs, f[4], Long.parseLong(f[3])));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(state + ": host." + i + " (" + entry
                         + ") must be 'NAME ADDRESS PORT PID HOSTKEY'");
@@ -196,7 +215,13 @@ public final class SshFleet implements AutoCloseable {
         }
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (TestHost h : hosts) {
-                pool.submit(h::stop);
+                pool.submit(() -> {
+                    if (h instanceof FleetHost f) {
+                        f.stopNow();
+                    } else {
+                        h.stop();
+                    }
+                });
             }
         }
         if (reaper != null) {
@@ -364,11 +389,27 @@ public final class SshFleet implements AutoCloseable {
                 throw new UncheckedIOException("cannot create fleet directory " + directory, e);
             }
             List<FleetHost> started = Collections.synchronizedList(new ArrayList<>());
+            // detached hosts outlive the JVM once started, but not a JVM stopped (Ctrl-C) while they start
+            Thread abandoned = detached ? new Thread(() -> started.forEach(FleetHost::kill), "drover-testkit-abort") : null;
+            if (abandoned != null) {
+                Runtime.getRuntime().addShutdownHook(abandoned);
+            }
             Reaper reaper = null;
             try {
                 reaper = kind == HostKind.EMBEDDED ? Reaper.start(dir) : null;
-                return startHosts(dir, ownsDir, ns, reaper, started);
+                SshFleet fleet = startHosts(dir, ownsDir, ns, reaper, started);
+                if (abandoned != null) {
+                    Runtime.getRuntime().removeShutdownHook(abandoned);
+                }
+                return fleet;
             } catch (RuntimeException | Error e) {
+                if (abandoned != null) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(abandoned);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running or will run: it kills the same hosts
+                    }
+                }
                 try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                     started.forEach(h -> pool.submit(h::kill));
                 }
@@ -407,8 +448,7 @@ public final class SshFleet implements AutoCloseable {
                     String keyLine = KeyFiles.publicLine(hostKey, name);
                     FleetHost host = switch (kind) {
                         case OPENSSH -> new OpenSshHost(name, address, port, dir, ns, detached, keyLine, readyTimeout);
-                        case EMBEDDED -> new EmbeddedHost(name, address, port, dir, keyLine, userLine, reaper,
-                                readyTimeout);
+                        case EMBEDDED -> new EmbeddedHost(name, address, port, dir, keyLine, userLine, reaper);
                     };
                     Files.createDirectories(host.dir());
                     Path keyFile = host.dir().resolve("ssh_host_ed25519_key");
@@ -451,7 +491,7 @@ public final class SshFleet implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while starting the fleet", e);
                 }
-                writeState(dir, hosts);
+                writeState(dir, hosts, ns);
                 return new SshFleet(dir, ownsDir, prefix, new ArrayList<>(hosts), reaper, !detached);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot prepare the fleet in " + dir, e);
@@ -523,12 +563,13 @@ public final class SshFleet implements AutoCloseable {
             atomicWrite(dir.resolve("known_hosts"), known.toString());
         }
 
-        private void writeState(Path dir, List<FleetHost> hosts) throws IOException {
+        private void writeState(Path dir, List<FleetHost> hosts, boolean ns) throws IOException {
             Map<String, String> lines = new LinkedHashMap<>();
             lines.put("prefix", prefix);
             lines.put("kind", kind.name());
             lines.put("hosts", Integer.toString(hosts.size()));
             lines.put("directory", dir.toString());
+            lines.put("namespaces", Boolean.toString(ns));
             for (int i = 0; i < hosts.size(); i++) {
                 FleetHost h = hosts.get(i);
                 lines.put("host." + (i + 1), h.name() + " " + h.address() + " " + h.port() + " " + h.pid() + " "

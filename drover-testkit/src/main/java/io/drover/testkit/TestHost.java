@@ -36,7 +36,10 @@ public interface TestHost {
     /** The host key's public line ({@code ssh-ed25519 AAAA...}). */
     String hostKeyLine();
 
-    /** The host's log (sshd's stderr for OpenSSH hosts) so far. */
+    /**
+     * The host's log so far: sshd's output at {@code LogLevel VERBOSE}, or the embedded server's connections, logins,
+     * commands and exit statuses.
+     */
     String log();
 
     /** Whether the host accepts SSH connections right now (TCP connect and an SSH banner within a second). */
@@ -48,7 +51,11 @@ public interface TestHost {
     /** Kills the host and every process on it at once (SIGKILL): connections drop as on a crash. */
     void kill();
 
-    /** Freezes every process of the host (SIGSTOP): it stops answering but its TCP connections stay open. */
+    /**
+     * Freezes the host (SIGSTOP to all its processes): new connections are accepted by the kernel but get no SSH
+     * banner, open sessions hang, TCP connections stay open. See {@link HostKind#EMBEDDED} for how embedded hosts
+     * come close to this.
+     */
     void pause();
 
     /** Undoes {@link #pause()} (SIGCONT). */

@@ -120,7 +120,7 @@ class SshFleetTest {
             counter.getOutputStream().flush();
             assertThat(counter.waitFor(1, TimeUnit.SECONDS)).as("session must hang while paused").isFalse();
             h.resume();
-            assertThat(counter.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(counter.waitFor(60, TimeUnit.SECONDS)).as("session completes after resume").isTrue();
             assertThat(new String(counter.getInputStream().readAllBytes())).isEqualTo("got-one\n");
             assertThat(h.answers()).isTrue();
             h.kill();
@@ -208,5 +208,48 @@ class SshFleetTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be detached");
         assertThatThrownBy(() -> SshFleet.builder().kind(HostKind.EMBEDDED).sshdConfig("MaxStartups 3").start())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MaxStartups 3");
+    }
+
+    @Test
+    void aDetachedFleetOutlivesItsBuilderAndIsStoppedThroughAttach() throws Exception {
+        assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
+        Path dir = Files.createTempDirectory("drover-detached-");
+        try {
+            SshFleet started = SshFleet.builder().hosts(2).namePrefix("d").directory(dir).detached(true).start();
+            assertThat(started.directory()).isEqualTo(dir.toAbsolutePath().normalize());
+            SshFleet attached = SshFleet.attach(dir);
+            assertThat(attached.names()).containsExactly("d1", "d2");
+            assertThat(attached.hosts()).allMatch(TestHost::isRunning).allMatch(TestHost::answers);
+            assertThat(Ssh.run(attached, "d2", "echo hi").stdout()).isEqualTo("hi\n");
+            assertThatThrownBy(() -> attached.host("d1").start()).isInstanceOf(UnsupportedOperationException.class);
+            attached.close();
+            assertThat(mentioning(dir.toString())).isEmpty();
+            assertThat(dir.resolve("fleet.properties")).doesNotExist();
+            assertThat(attached.hosts()).noneMatch(TestHost::isRunning);
+        } finally {
+            if (Files.exists(dir.resolve("fleet.properties"))) {
+                SshFleet.attach(dir).close();
+            }
+            SshFleet.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void attachNeverSignalsAProcessThatIsNotTheFleets() throws Exception {
+        // fleet.properties names a PID that now belongs to something else (PIDs are recycled): leave it alone
+        Process stranger = new ProcessBuilder("sleep", "300").start();
+        Path dir = Files.createTempDirectory("drover-stale-");
+        try {
+            Files.writeString(dir.resolve("fleet.properties"), "kind=OPENSSH\nhosts=1\nnamespaces=true\n"
+                    + "host.1=old1 127.0.1.1 22 " + stranger.pid() + " ssh-ed25519 AAAA old1\n");
+            SshFleet stale = SshFleet.attach(dir);
+            assertThat(stale.host("old1").isRunning()).isFalse();
+            stale.host("old1").kill();
+            stale.close();
+            assertThat(stranger.isAlive()).isTrue();
+        } finally {
+            stranger.destroyForcibly();
+            SshFleet.deleteTree(dir);
+        }
     }
 }

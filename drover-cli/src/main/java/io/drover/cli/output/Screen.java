@@ -60,10 +60,13 @@ public final class Screen implements AutoCloseable {
             long nanos = TimeUnit.MILLISECONDS.toNanos(flushMillis);
             flusher = Thread.ofPlatform().daemon().name("drover-output").unstarted(() -> {
                 while (!closed) {
-                    LockSupport.parkNanos(nanos);
-                    if (dirty) {
-                        flush();
+                    if (!dirty) {
+                        // idle: sleep until a writer marks the screen dirty (see markDirty)
+                        LockSupport.park(this);
+                        continue;
                     }
+                    LockSupport.parkNanos(nanos);
+                    flush();
                 }
             });
             flusher.start();
@@ -75,6 +78,16 @@ public final class Screen implements AutoCloseable {
     /** A screen over two writers with no terminal and no flusher: for tests and non-interactive use. */
     public static Screen plain(Writer out, Writer err) {
         return new Screen(out, err, false, false, 80, 0);
+    }
+
+    /** Wakes the flusher on the first write after a flush; later writes of the burst only set the flag. */
+    private void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            if (flusher != null) {
+                LockSupport.unpark(flusher);
+            }
+        }
     }
 
     /** Whether a status line can be shown (standard error is a terminal). */
@@ -89,7 +102,7 @@ public final class Screen implements AutoCloseable {
             appendOut(line);
             appendOut(NEWLINE, 0, 1);
         }
-        dirty = true;
+        markDirty();
     }
 
     /** Appends {@code line + '\n'} to standard output. */
@@ -98,7 +111,7 @@ public final class Screen implements AutoCloseable {
             appendOut(line);
             appendOut(NEWLINE, 0, 1);
         }
-        dirty = true;
+        markDirty();
     }
 
     /** Appends {@code text} (whole lines, with their newlines) to standard output as one unit. */
@@ -106,7 +119,7 @@ public final class Screen implements AutoCloseable {
         synchronized (lock) {
             appendOut(text);
         }
-        dirty = true;
+        markDirty();
     }
 
     /** Appends {@code prefix + line + '\n'} to standard error as one unit. */
@@ -116,7 +129,7 @@ public final class Screen implements AutoCloseable {
             appendErr(line);
             appendErr(NEWLINE, 0, 1);
         }
-        dirty = true;
+        markDirty();
     }
 
     /** Appends {@code text} (whole lines, with their newlines) to standard error as one unit. */
@@ -124,7 +137,7 @@ public final class Screen implements AutoCloseable {
         synchronized (lock) {
             appendErr(text);
         }
-        dirty = true;
+        markDirty();
     }
 
     /** Sets the status line (one line, no newline) and draws it now; ignored when no status line is allowed. */

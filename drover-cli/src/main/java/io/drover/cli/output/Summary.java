@@ -6,10 +6,13 @@ import io.drover.api.HostResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The end-of-run summary, written on standard error: counts per outcome, then the hosts that are not ok, grouped
@@ -97,10 +100,13 @@ public final class Summary {
         for (String k : KINDS) {
             byKind.put(k, new LinkedHashMap<>());
         }
+        Map<String, String> firstReason = new HashMap<>();
         for (Entry e : entries) {
             if (!e.kind().equals("ok")) {
+                String key = generic(e.reason(), e.host());
                 byKind.computeIfAbsent(e.kind(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(e.reason(), r -> new ArrayList<>()).add(e.host());
+                        .computeIfAbsent(key, r -> new ArrayList<>()).add(e.host());
+                firstReason.putIfAbsent(e.kind() + '\0' + key, e.reason());
             }
         }
         List<String[]> rows = new ArrayList<>();
@@ -113,7 +119,10 @@ public final class Summary {
             int restReasons = 0;
             for (var g : groups) {
                 if (shown < MAX_GROUPS_PER_KIND || groups.size() == MAX_GROUPS_PER_KIND + 1) {
-                    rows.add(new String[] {label, shorten(g.getKey()), fold.apply(g.getValue()), kind.getKey()});
+                    // one host: its own words; several: the reason with their names and addresses left out
+                    String reason = g.getValue().size() == 1
+                            ? firstReason.get(kind.getKey() + '\0' + g.getKey()) : g.getKey();
+                    rows.add(new String[] {label, shorten(reason), fold.apply(g.getValue()), kind.getKey()});
                     shown++;
                 } else {
                     rest.addAll(g.getValue());
@@ -125,6 +134,22 @@ public final class Summary {
             }
         }
         return rows;
+    }
+
+    private static final Pattern ADDRESS = Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}(:\\d+)?\\b");
+
+    /**
+     * The reason with what is particular to one host replaced ({@code {host}}, {@code {addr}}), so that hosts that
+     * failed the same way group together: {@code connect to 10.0.0.7:22 (web7): Connection refused} becomes
+     * {@code connect to {addr} ({host}): Connection refused}.
+     */
+    static String generic(String reason, String host) {
+        String r = reason;
+        if (!host.isEmpty()) {
+            r = Pattern.compile("(?<![\\w.-])" + Pattern.quote(host) + "(?![\\w.-])").matcher(r)
+                    .replaceAll(Matcher.quoteReplacement("{host}"));
+        }
+        return ADDRESS.matcher(r).replaceAll(Matcher.quoteReplacement("{addr}"));
     }
 
     private static String shorten(String reason) {

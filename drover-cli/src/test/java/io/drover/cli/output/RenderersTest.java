@@ -234,6 +234,20 @@ class RenderersTest {
     }
 
     @Test
+    void hostsThatFailedTheSameWayGroupEvenWhenTheirMessagesNameThem() {
+        Summary s = new Summary(Style.PLAIN, hosts -> String.join(",", hosts));
+        List<Summary.Entry> entries = List.of(
+                Summary.Entry.of(unreachable("web1", "connect to root@10.0.0.1:22 (web1): Connection refused")),
+                Summary.Entry.of(unreachable("web2", "connect to root@10.0.0.2:22 (web2): Connection refused")),
+                Summary.Entry.of(unreachable("web10", "no route to web10.example.com")));
+        assertThat(s.render(entries, Duration.ofSeconds(1))).isEqualTo("""
+                3 hosts, 1s: 0 ok, 3 unreachable
+                  unreachable  connect to root@{addr} ({host}): Connection refused  web1,web2
+                  unreachable  no route to web10.example.com                        web10
+                """);
+    }
+
+    @Test
     void summaryOfAllOkIsOneLine() {
         Summary s = new Summary(Style.PLAIN, hosts -> String.join(",", hosts));
         assertThat(s.render(List.of(Summary.Entry.of(ok("a")), Summary.Entry.of(ok("b"))), Duration.ofMillis(850)))

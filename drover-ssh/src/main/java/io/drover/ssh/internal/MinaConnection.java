@@ -75,8 +75,7 @@ final class MinaConnection implements SshConnection {
             if (config.forwardAgent() && agentRequested.compareAndSet(false, true)) {
                 channel.setAgentForwarding(true);
             }
-            channel.open().verify(CHANNEL_OPEN_TIMEOUT);
-            return new MinaRemoteProcess(this, channel, marker, request.pty());
+            return MinaRemoteProcess.open(this, channel, marker, request.pty(), CHANNEL_OPEN_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close(true);

@@ -36,23 +36,37 @@ final class MinaRemoteProcess implements RemoteProcess {
     private final ChannelExec channel;
     private final MarkerFilterInputStream marked;
     private final boolean pty;
-    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-    private final AtomicBoolean killed = new AtomicBoolean();
+    private final CompletableFuture<ExitStatus> exit;
+    private final AtomicBoolean killed;
 
-    MinaRemoteProcess(MinaConnection connection, ChannelExec channel, String marker, boolean pty) {
+    private MinaRemoteProcess(MinaConnection connection, ChannelExec channel, String marker, boolean pty,
+            CompletableFuture<ExitStatus> exit, AtomicBoolean killed) {
         this.connection = connection;
         this.channel = channel;
         this.pty = pty;
+        this.exit = exit;
+        this.killed = killed;
         this.marked = new MarkerFilterInputStream(pty ? channel.getInvertedOut() : channel.getInvertedErr(), marker);
+        checkExit(channel, exit);
+    }
+
+    /**
+     * Opens {@code channel} and wraps it. The exit watcher is registered before the channel opens: a short command can
+     * end (and its channel start closing) before {@code open} returns, and MINA refuses listeners on closing channels.
+     */
+    static MinaRemoteProcess open(MinaConnection connection, ChannelExec channel, String marker, boolean pty,
+            Duration openTimeout) throws java.io.IOException {
+        CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+        AtomicBoolean killed = new AtomicBoolean();
         channel.addChannelListener(new ChannelListener() {
             @Override
             public void channelStateChanged(Channel c, String hint) {
-                checkExit();
+                checkExit(channel, exit);
             }
 
             @Override
             public void channelClosed(Channel c, Throwable reason) {
-                checkExit();
+                checkExit(channel, exit);
                 if (exit.isDone()) {
                     return;
                 }
@@ -67,10 +81,11 @@ final class MinaRemoteProcess implements RemoteProcess {
                 }
             }
         });
-        checkExit();
+        channel.open().verify(openTimeout);
+        return new MinaRemoteProcess(connection, channel, marker, pty, exit, killed);
     }
 
-    private void checkExit() {
+    private static void checkExit(ChannelExec channel, CompletableFuture<ExitStatus> exit) {
         Integer code = channel.getExitStatus();
         if (code != null) {
             exit.complete(ExitStatus.code(code));

@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -48,11 +51,34 @@ public final class KnownHosts {
     private final List<Path> files;
     private final List<KnownHostsEntry> entries;
     private final List<Problem> problems;
+    /** Lines whose host field is a plain name list, by lower-case name: looked up, not scanned. */
+    private final Map<String, List<Integer>> literal;
+    /** Lines that must be matched one by one (patterns, negations, hashed names), in file order. */
+    private final int[] scanned;
 
     private KnownHosts(List<Path> files, List<KnownHostsEntry> entries, List<Problem> problems) {
         this.files = List.copyOf(files);
         this.entries = List.copyOf(entries);
         this.problems = List.copyOf(problems);
+        Map<String, List<Integer>> byName = new HashMap<>();
+        int[] scan = new int[this.entries.size()];
+        int scanCount = 0;
+        for (int i = 0; i < this.entries.size(); i++) {
+            String hosts = this.entries.get(i).hosts();
+            if (this.entries.get(i).hashed() || hosts.indexOf('*') >= 0 || hosts.indexOf('?') >= 0
+                    || hosts.indexOf('!') >= 0) {
+                scan[scanCount++] = i;
+                continue;
+            }
+            for (String name : hosts.split(",", -1)) {
+                List<Integer> at = byName.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>(1));
+                if (at.isEmpty() || at.get(at.size() - 1) != i) {
+                    at.add(i);
+                }
+            }
+        }
+        this.literal = byName;
+        this.scanned = Arrays.copyOf(scan, scanCount);
     }
 
     /** No files, no entries: every key is unknown. */
@@ -236,7 +262,23 @@ public final class KnownHosts {
     /** Every line (any marker) that applies to {@code name}, in file order; what {@code ssh-keygen -F} lists. */
     public List<KnownHostsEntry> matching(String name) {
         requireNonNull(name, "name is null");
-        return entries.stream().filter(e -> e.matches(name)).toList();
+        // A plain name list matches exactly when it holds the name (case-insensitively), so those lines are found
+        // through the index; a fleet's known_hosts is not rescanned line by line for every connection.
+        List<Integer> named = literal.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        List<KnownHostsEntry> out = new ArrayList<>(named.size());
+        int n = 0;
+        for (int i : scanned) {
+            while (n < named.size() && named.get(n) < i) {
+                out.add(entries.get(named.get(n++)));
+            }
+            if (entries.get(i).matches(name)) {
+                out.add(entries.get(i));
+            }
+        }
+        while (n < named.size()) {
+            out.add(entries.get(named.get(n++)));
+        }
+        return List.copyOf(out);
     }
 
     /** This snapshot plus lines just appended to one of its files. */

@@ -129,6 +129,18 @@ class KnownHostsTest {
     }
 
     @Test
+    void lookupKeepsFileOrderAcrossPlainNamesPatternsAndRepeatedNames() throws Exception {
+        String e = Tools.keyField(pub(ed));
+        String content = String.join("\n", "web? " + e, "web1,web1 " + e, "db,!web2,web* " + e, "WEB1 " + e,
+                "web2 " + e, "web1 " + e, "");
+        KnownHosts kh = KnownHosts.parse(dir.resolve("kh-order"), content);
+        assertThat(kh.matching("web1")).extracting(KnownHostsEntry::line).containsExactly(1, 2, 3, 4, 6);
+        assertThat(kh.matching("Web2")).extracting(KnownHostsEntry::line).containsExactly(1, 5);
+        assertThat(kh.matching("db")).extracting(KnownHostsEntry::line).containsExactly(3);
+        assertThat(kh.matching("nothing")).isEmpty();
+    }
+
+    @Test
     void knownKeyIsKnownWithItsLine() throws Exception {
         KnownHosts kh = KnownHosts.load(List.of(sampleFile("kh-known")));
         HostKeyVerdict v = kh.verify(HostKeyTarget.of("web2", 22, Optional.empty()), key(ed), NOW);

@@ -113,11 +113,14 @@ class LockCommandTest {
         return new Drover(p, out, err);
     }
 
-    /** Lock holder processes on the hosts (their PID namespaces are nested in this one, so they are visible). */
+    /**
+     * Lock holder processes of this test's drovers (the hosts' PID namespaces are nested in this one, so they are
+     * visible; a holder's command line carries the drover command line, which names this fleet's ssh_config).
+     */
     static List<ProcessHandle> holders() {
         return ProcessHandle.allProcesses().filter(p -> {
             String c = p.info().commandLine().orElse("");
-            return c.contains("drover-lock") && c.contains(LockOptions.DEFAULT_PATH);
+            return c.contains("drover-lock") && c.contains(LockOptions.DEFAULT_PATH) && c.contains(config);
         }).toList();
     }
 

@@ -59,15 +59,21 @@ class ClusterLockTest {
         System.out.println("after each: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
+    /** Lock options whose holder line names this fleet, so that only this test's holders are counted. */
     static LockOptions.Builder options(String command) {
-        return LockOptions.builder().command(command).heartbeat(Duration.ofMillis(500), Duration.ofSeconds(5));
+        return LockOptions.builder().command(command + " @" + fleet.directory())
+                .heartbeat(Duration.ofMillis(500), Duration.ofSeconds(5));
     }
 
-    /** Processes on the hosts (all visible from here: the hosts' PID namespaces are nested in ours) holding a lock. */
+    /**
+     * This test's lock holder processes on the hosts (all visible from here: the hosts' PID namespaces are nested in
+     * ours; other drovers on this machine are told apart by the fleet directory in the holder line).
+     */
     static List<ProcessHandle> holderProcesses() {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
-                .contains(LockOptions.DEFAULT_PATH) && p.info().commandLine().orElse("").contains("drover-lock"))
-                .toList();
+        return ProcessHandle.allProcesses().filter(p -> {
+            String c = p.info().commandLine().orElse("");
+            return c.contains("drover-lock") && c.contains(fleet.directory().toString());
+        }).toList();
     }
 
     static void awaitNoHolderProcesses(List<String> hosts, Duration timeout) throws InterruptedException {

@@ -191,8 +191,9 @@ class LockCommandTest {
     void ctrlCDuringASyncStopsTheRemoteCommandsReleasesTheLockAndExits130() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(src.resolve("f"), "x", UTF_8);
+        String nap = "3" + (100_000 + new java.util.Random().nextInt(900_000)); // unique: only our sleeps count
         Drover d = drover("sync", "sync", "-F", config, "-H", "lc[1-2]", "--root", "/root/interrupted", src + "/",
-                "--then", "echo started; exec sleep 300");
+                "--then", "echo started; exec sleep " + nap);
         d.awaitStderr("", Duration.ofSeconds(1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!(d.stdout().contains("lc1 | started") && d.stdout().contains("lc2 | started"))) {
@@ -200,13 +201,13 @@ class LockCommandTest {
             assertThat(System.nanoTime()).as("the --then commands never started: %s", d.stdout()).isLessThan(deadline);
             Thread.sleep(50);
         }
-        assertThat(sleepers()).hasSize(2);
+        assertThat(sleepers(nap)).hasSize(2);
         d.interrupt();
         assertThat(d.awaitExit(Duration.ofSeconds(60))).as(d.stderr()).isEqualTo(ExitCodes.INTERRUPTED);
         assertThat(d.stderr()).contains("interrupted").contains("cancelled");
         long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!sleepers().isEmpty()) {
-            assertThat(System.nanoTime()).as("remote commands left running: %s", sleepers()).isLessThan(gone);
+        while (!sleepers(nap).isEmpty()) {
+            assertThat(System.nanoTime()).as("remote commands left running: %s", sleepers(nap)).isLessThan(gone);
             Thread.sleep(50);
         }
         awaitNoHolders(Duration.ofSeconds(20));
@@ -219,10 +220,10 @@ class LockCommandTest {
         });
     }
 
-    /** The {@code sleep 300} the interrupted sync started on the hosts. */
-    static List<ProcessHandle> sleepers() {
+    /** The {@code sleep NAP} the interrupted sync started on the hosts. */
+    static List<ProcessHandle> sleepers(String nap) {
         return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
-                && List.of("300").equals(p.info().arguments().map(List::of).orElse(List.of()))).toList();
+                && List.of(nap).equals(p.info().arguments().map(List::of).orElse(List.of()))).toList();
     }
 
     @Test

@@ -249,11 +249,8 @@ public final class FileSync {
         if (cancelled != null) {
             b.abort(new SyncException("cancelled: " + cancelled));
         }
-        List<Thread> senders = new ArrayList<>();
         for (HostState st : ready) {
-            Thread t = Thread.ofVirtual().name("drover-send-" + st.host).start(() -> send(st));
-            st.worker = t;
-            senders.add(t);
+            st.worker = Thread.ofVirtual().name("drover-send-" + st.host).start(() -> send(st));
         }
         boolean interrupted = false;
         try (ChunkStream out = new ChunkStream(b, CHUNK)) {

@@ -197,6 +197,29 @@ class FileSyncTest {
     }
 
     @Test
+    void withAllOrNothingNoHostSwitchesWhenOneFailedToStage() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("aon"));
+        SampleTree.write(src.resolve("f"), "new");
+        // on fs2 the root's parent is a file: staging fails there
+        SampleTree.write(home("fs2").resolve("aon"), "in the way");
+        RunReport<Void> strict = FileSync.sync(ssh).hosts(List.of("fs1", "fs2")).sources(List.of(
+                Source.contentsOf(src))).root("/root/aon/app").allOrNothing(true).build().run();
+        assertThat(strict.result("fs2").orElseThrow()).isInstanceOfSatisfying(HostResult.Failed.class,
+                f -> assertThat(f.message()).contains("extracting failed"));
+        assertThat(strict.result("fs1").orElseThrow()).isInstanceOfSatisfying(HostResult.Cancelled.class,
+                c -> assertThat(c.reason()).contains("fs2 failed").contains("all-or-nothing"));
+        Path fs1Parent = home("fs1").resolve("aon");
+        try (Stream<Path> left = Files.list(fs1Parent)) {
+            assertThat(left).as("fs1 got nothing in place and kept no stage").isEmpty();
+        }
+        RunReport<Void> lenient = FileSync.sync(ssh).hosts(List.of("fs1", "fs2")).sources(List.of(
+                Source.contentsOf(src))).root("/root/aon/app").build().run();
+        assertThat(lenient.result("fs1").orElseThrow().isOk()).isTrue();
+        assertThat(Files.readString(fs1Parent.resolve("app/f"))).isEqualTo("new");
+        assertThat(lenient.result("fs2").orElseThrow().isOk()).isFalse();
+    }
+
+    @Test
     void anUploadAddsFilesReplacingEachInPlaceAndLeavesOtherFilesAlone() throws Exception {
         Path dest = Files.createDirectories(home("fs2").resolve("dest/conf"));
         SampleTree.write(dest.resolve("unrelated"), "keep me");

@@ -29,7 +29,7 @@ class LabEndToEndTest {
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new LabRun(p.exitValue(), out, err);
     }
 

@@ -55,6 +55,12 @@ class LabEndToEndTest {
                 assertThat(ssh(dir, "lab3", "hostname").out().strip()).isEqualTo("lab3");
             }
 
+            LabRun run = drover("run", "-F", config.toString(), "-H", "lab[1-3]", "--", "uname -n");
+            assertThat(run.code()).as("the command lab up suggests works: " + run).isZero();
+            if (SshFleet.namespacesAvailable()) {
+                assertThat(run.out()).contains("lab1").contains("lab2").contains("lab3");
+            }
+
             LabRun status = drover("lab", "status", "--dir", dir.toString());
             assertThat(status.code()).as(status.toString()).isZero();
             assertThat(status.out()).containsPattern("lab1 +127\\.\\d+\\.1\\.1:\\d+ +answers")

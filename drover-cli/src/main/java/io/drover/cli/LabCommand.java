@@ -395,8 +395,11 @@ public final class LabCommand implements Callable<Integer> {
             SshFleet fleet = attach(dir);
             List<String> states = states(fleet.hosts());
             PrintWriter out = spec.commandLine().getOut();
-            out.println("lab in " + dir + ": " + fleet.hosts().size() + " " + fleet.hosts().getFirst().kind()
-                    .name().toLowerCase(java.util.Locale.ROOT) + " hosts; ssh -F " + fleet.sshConfig());
+            String kind = switch (fleet.hosts().getFirst().kind()) {
+                case OPENSSH -> "OpenSSH";
+                case EMBEDDED -> "embedded";
+            };
+            out.println("lab in " + dir + ": " + fleet.hosts().size() + " " + kind + " hosts; ssh -F " + fleet.sshConfig());
             int width = Math.max(4, fleet.names().stream().mapToInt(String::length).max().orElse(4));
             out.printf("%-" + width + "s  %-21s  %s%n", "NAME", "ADDRESS", "STATE");
             int answering = 0;

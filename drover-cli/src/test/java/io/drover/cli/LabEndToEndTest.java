@@ -29,7 +29,7 @@ class LabEndToEndTest {
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new LabRun(p.exitValue(), out, err);
     }
 
@@ -53,6 +53,12 @@ class LabEndToEndTest {
             if (SshFleet.namespacesAvailable()) {
                 assertThat(hostname.out().strip()).isEqualTo("lab1");
                 assertThat(ssh(dir, "lab3", "hostname").out().strip()).isEqualTo("lab3");
+            }
+
+            LabRun run = drover("run", "-F", config.toString(), "-H", "lab[1-3]", "--", "uname -n");
+            assertThat(run.code()).as("the command lab up suggests works: " + run).isZero();
+            if (SshFleet.namespacesAvailable()) {
+                assertThat(run.out()).contains("lab1").contains("lab2").contains("lab3");
             }
 
             LabRun status = drover("lab", "status", "--dir", dir.toString());

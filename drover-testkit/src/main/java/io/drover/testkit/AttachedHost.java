@@ -97,7 +97,7 @@ final class AttachedHost implements TestHost {
 
     @Override
     public boolean answers() {
-        return OpenSshHost.banner(address, port, Duration.ofSeconds(1));
+        return OpenSshHost.banner(address, port, OpenSshHost.ANSWER_TIMEOUT);
     }
 
     /**

@@ -286,7 +286,7 @@ final class EmbeddedHost implements FleetHost {
 
     @Override
     public boolean answers() {
-        return answers(Duration.ofSeconds(1));
+        return answers(OpenSshHost.ANSWER_TIMEOUT);
     }
 
     boolean answers(Duration timeout) {

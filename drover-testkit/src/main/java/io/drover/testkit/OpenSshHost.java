@@ -27,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  * {@link #stop()} or {@code lab down} kills them by PID.
  */
 final class OpenSshHost implements FleetHost {
+    /**
+     * How long {@link TestHost#answers()} waits for the banner: a loaded machine may take a while to fork the sshd
+     * that sends it, while a paused host accepts the connection and never sends it.
+     */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(3);
+
     /** System property naming the {@code sshd} binary to use instead of the one found on this machine. */
     static final String SSHD_PROPERTY = "drover.testkit.sshd";
     private static final Path FOUND_SSHD = findSshd();
@@ -299,7 +305,7 @@ final class OpenSshHost implements FleetHost {
 
     @Override
     public boolean answers() {
-        return answers(Duration.ofSeconds(1));
+        return answers(OpenSshHost.ANSWER_TIMEOUT);
     }
 
     boolean answers(Duration timeout) {

@@ -336,6 +336,7 @@ public final class SshFleet implements AutoCloseable {
             return this;
         }
 
+        /** How long each OpenSSH host may take to listen once launched (default 30 s); embedded hosts listen at once. */
         public Builder readyTimeout(Duration timeout) {
             this.readyTimeout = requireNonNull(timeout, "timeout is null");
             return this;

@@ -42,7 +42,7 @@ public interface TestHost {
      */
     String log();
 
-    /** Whether the host accepts SSH connections right now (TCP connect and an SSH banner within a second). */
+    /** Whether the host accepts SSH connections right now: a TCP connection and an SSH banner within 3 s. */
     boolean answers();
 
     /** Stops the host gracefully; its sessions end. {@link #start()} brings it back with the same key and address. */

@@ -40,7 +40,7 @@ class NothingLeftRunningTest {
                 } catch (java.io.IOException e) {
                     return null;
                 }
-            }).get(60, TimeUnit.SECONDS);
+            }).get(180, TimeUnit.SECONDS);
             assertThat(ready).startsWith("READY ");
             dir = Path.of(ready.substring("READY ".length()));
             assertThat(mentioning(dir.toString())).as("the hosts (or their reaper) run with the fleet dir").isNotEmpty();
@@ -52,11 +52,11 @@ class NothingLeftRunningTest {
             waitUntil(() -> !matching(remote).isEmpty());
 
             child.destroyForcibly();
-            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
             Path fleetDir = dir;
-            waitUntil(() -> mentioning(fleetDir.toString()).isEmpty() && matching(remote).isEmpty(), 15);
-            assertThat(session.waitFor(10, TimeUnit.SECONDS)).as("the ssh client saw its host go").isTrue();
+            waitUntil(() -> mentioning(fleetDir.toString()).isEmpty() && matching(remote).isEmpty(), 60);
+            assertThat(session.waitFor(60, TimeUnit.SECONDS)).as("the ssh client saw its host go").isTrue();
             assertThat(List.of(dir.resolve("ssh_config"))).allMatch(p -> p.toFile().exists());
         } finally {
             child.destroyForcibly();

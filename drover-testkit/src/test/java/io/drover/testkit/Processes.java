@@ -25,9 +25,9 @@ final class Processes {
                 .toList();
     }
 
-    /** Polls {@code condition} every 20 ms for up to 10 s. */
+    /** Polls {@code condition} every 20 ms for up to 60 s (a deadline, not a wait: a loaded machine is slow). */
     static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        waitUntil(condition, 10);
+        waitUntil(condition, 60);
     }
 
     static void waitUntil(BooleanSupplier condition, int seconds) throws InterruptedException {

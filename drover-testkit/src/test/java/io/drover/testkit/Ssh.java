@@ -46,7 +46,7 @@ final class Ssh {
         }
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         String out = read(p.getInputStream());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("ssh %s %s finished", host, argv).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ssh %s %s finished", host, argv).isTrue();
         return new Result(p.exitValue(), out, err.join());
     }
 

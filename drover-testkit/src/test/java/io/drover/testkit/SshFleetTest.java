@@ -96,7 +96,7 @@ class SshFleetTest {
         Path dir = fleet.directory();
         waitUntil(() -> !matching(remote).isEmpty());
         fleet.close();
-        assertThat(sleeper.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(sleeper.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(mentioning(dir.toString())).isEmpty();
         if (kind == HostKind.EMBEDDED || SshFleet.namespacesAvailable()) {
             assertThat(matching(remote)).isEmpty();
@@ -194,7 +194,7 @@ class SshFleetTest {
             Process sftp = new ProcessBuilder("sftp", "-F", fleet.sshConfig().toString(), "-b", batch.toString(), "e1")
                     .redirectErrorStream(true).start();
             String out = new String(sftp.getInputStream().readAllBytes());
-            assertThat(sftp.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(sftp.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(sftp.exitValue()).as(out).isZero();
             assertThat(home.resolve("up.txt")).hasContent("payload");
             assertThat(fleet.directory().resolve("down.txt")).hasContent("one");

@@ -41,6 +41,15 @@ final class FleetRunner {
     record Outcome(RunReport<?> report, boolean interrupted, Instant started, Duration wall) {}
 
     static <T> Outcome execute(CliEnv env, RunOutput out, Settings s, String name, Task<T> task) {
+        return execute(env, out, s, name, task, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #execute(CliEnv, RunOutput, Settings, String, Task)}, under a cluster lock already held: when the
+     * lock is lost, the run is cancelled (remote commands killed, hosts not started skipped).
+     */
+    static <T> Outcome execute(CliEnv env, RunOutput out, Settings s, String name, Task<T> task,
+            java.util.Optional<io.drover.sync.ClusterLock> lock) {
         Instant started = Instant.now();
         // dials are shown as the group reports them (by host name); from the SSH layer only retries and warnings
         EventListener sshEvents = e -> {
@@ -57,6 +66,10 @@ final class FleetRunner {
         }
         s.ssh().sshOptions().forEach(sb::option);
         Cancellation cancel = Cancellation.create();
+        lock.ifPresent(l -> l.lost().thenAccept(loss -> {
+            out.phase("the cluster lock was lost: stopping remote commands");
+            cancel.cancel("the cluster lock was lost: " + loss);
+        }));
         Thread runner = Thread.currentThread();
         AtomicBoolean interrupted = new AtomicBoolean();
         RunReport<?> report;

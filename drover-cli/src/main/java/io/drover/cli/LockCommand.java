@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {"Take the cluster lock on every host (flock on a file, held by a process on each host that "
                 + "answers drover's heartbeat), then hold it until interrupted (--hold) or while a local COMMAND "
                 + "runs. All or nothing: if any host refuses, none keeps it.",
-            "Another drover that wants the lock (drover lock, drover sync --lock, drover upload --lock) fails at once and "
+            "Another drover that wants the lock (drover lock, drover sync, drover upload --lock, drover run --lock) fails at once and "
                 + "names the holder. If a host stops answering for --lock-timeout, the lock is lost: COMMAND is "
                 + "stopped and drover exits with 4."},
         footerHeading = "%nExamples:%n",

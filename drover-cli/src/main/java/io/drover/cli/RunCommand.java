@@ -64,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SshOptions ssh;
 
+    @picocli.CommandLine.Mixin
+    LockCommand.Options lock = new LockCommand.Options();
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Run on at most N hosts at once (default: 256; connecting: at most 64 at once).")
     Integer parallel;
@@ -181,6 +184,8 @@ final class RunCommand implements Callable<Integer> {
         if ("-".equals(stdin) && hosts.stdinHosts) {
             throw new UsageException("--stdin - and --stdin-hosts both want standard input; give one of them a file");
         }
+        java.util.Optional<io.drover.sync.LockOptions> lockWanted =
+                lock.resolve(false, LockCommand.holderCommand(spec), sudo);
         var config = Targets.sshConfig(ssh, cli);
         Targets.printWarnings(config, spec.commandLine().getErr());
         List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);
@@ -206,11 +211,36 @@ final class RunCommand implements Callable<Integer> {
                 return null;
             };
             var settings = new FleetRunner.Settings(targets, ssh, n, Optional.ofNullable(timeout), policy, prompter);
-            FleetRunner.Outcome outcome = FleetRunner.execute(cli, out, settings, "run", task);
+            io.drover.sync.ClusterLock held = null;
+            io.drover.ssh.Ssh lockSsh = null;
+            FleetRunner.Outcome outcome;
+            try {
+                if (lockWanted.isPresent()) {
+                    lockSsh = LockCommand.newSsh(ssh, cli, out.listener(), Math.min(n, 64));
+                    try {
+                        held = io.drover.sync.ClusterLock.acquire(lockSsh, LockCommand.destinations(targets),
+                                lockWanted.get());
+                    } catch (io.drover.sync.ClusterLockException e) {
+                        return LockCommand.refused(e, spec.commandLine().getErr());
+                    }
+                }
+                outcome = FleetRunner.execute(cli, out, settings, "run", task, Optional.ofNullable(held));
+            } finally {
+                if (held != null) {
+                    held.close();
+                }
+                if (lockSsh != null) {
+                    lockSsh.close();
+                }
+            }
+            boolean lockLost = held != null && held.isLost();
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
-            int code = ExitCodes.of(kinds, outcome.interrupted(), false);
+            int code = ExitCodes.of(kinds, outcome.interrupted(), lockLost);
             RunRecord record = store.write(record(store.newId(outcome.started()), outcome, code, previous, targets));
             List<String> trailer = new ArrayList<>();
+            if (lockLost) {
+                trailer.add("drover: " + held.loss().orElseThrow() + " (the cluster lock); the run was stopped");
+            }
             if (!outcome.report().allOk()) {
                 long bad = kinds.stream().filter(k -> !k.equals("ok")).count();
                 trailer.add("drover: run " + record.id() + " recorded; again on the " + bad + " host"

@@ -7,13 +7,12 @@ import io.drover.ssh.Ssh;
 import io.drover.sync.ClusterLock;
 import io.drover.sync.LockOptions;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,32 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code drover run --lock} in-process against three real OpenSSH hosts (rl1..rl3). */
 @Timeout(180)
 class RunLockTest {
+    @SshHosts(count = 3, prefix = "rl")
     static SshFleet fleet;
-    static String config;
 
     @TempDir
     Path tmp;
 
     Cli cli;
-
-    @BeforeAll
-    static void startFleet() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(),
-                "needs sshd and root with unshare (hosts with their own /tmp)");
-        fleet = SshFleet.builder().hosts(3).namePrefix("rl").start();
-        config = fleet.sshConfig().toString();
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
+    String config;
 
     @BeforeEach
     void setUp() {
+        assumeTrue(SshFleet.namespacesAvailable(), "needs root with unshare (hosts with their own /tmp)");
         cli = Cli.in(tmp.resolve("state"));
+        config = fleet.sshConfig().toString();
     }
 
     @Test

@@ -30,8 +30,10 @@ public interface SshConnection extends Closeable {
      *   <li>{@code cd}, {@code export}, {@code set}, {@code exit}, traps and {@code exec} redirections stay inside the
      *       command's subshell, but {@code $$} and {@code $PPID} are the resident shell's, not the command's;
      *   <li>the exit status is the subshell's: a status of 129 to 192 is reported as the signal 128+n (the shell
-     *       cannot tell {@code exit 130} from death by SIGINT); a command killing the resident shell itself (e.g.
-     *       {@code kill -9 $$}) ends with that shell's signal;
+     *       cannot tell {@code exit 130} from death by SIGINT); when the command's last process dies of a signal the
+     *       subshell may print the shell's report of it ({@code Terminated}) on stderr, as a shell does for any but
+     *       its last command; a command killing the resident shell itself (e.g. {@code kill -9 $$}) ends with that
+     *       shell's signal; {@code $0} is the shell's name under bash 5 and its path under other shells;
      *   <li>a process the command leaves in the background keeps the shell's output pipes: what it writes before
      *       the next command starts is dropped, what it writes while a later command runs is part of that command's
      *       output (on a channel of its own it would keep the command from ending instead); redirect it;

@@ -121,7 +121,9 @@ final class ResidentShell {
         long pid;
         try {
             OutputStream in = channel.getInvertedIn();
-            in.write(("printf '\\n" + nonce + ":0:R%s\\n' \"$$\"\n").getBytes(US_ASCII));
+            // bash 5 can name itself as sshd names a command's shell ($0 = "bash", not "/bin/bash")
+            in.write(("case ${BASH_VERSION-} in [5-9]*) BASH_ARGV0=${0##*/};; esac; printf '\\n" + nonce
+                    + ":0:R%s\\n' \"$$\"\n").getBytes(US_ASCII));
             in.flush();
             pid = awaitReady(out, channel, timeout);
         } catch (IOException | Unsupported | RuntimeException e) {

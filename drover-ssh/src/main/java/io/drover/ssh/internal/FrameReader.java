@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * across a {@link #read} and the {@link #takeMarker()} that follows it.
  */
 final class FrameReader {
-    static final int BUFFER = 64 * 1024;
+    static final int BUFFER = 8 * 1024;
     /** A marker line is at most this long after its prefix; a longer one is data. */
     private static final int MAX_TAIL = 64;
     static final int EOF = -1;

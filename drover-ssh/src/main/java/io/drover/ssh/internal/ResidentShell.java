@@ -37,10 +37,11 @@ import org.apache.sshd.common.channel.ChannelPipedInputStream;
  * {@link FrameReader}), the nonce being 128 random bits chosen per shell and never visible to commands. On start the
  * shell prints {@code R<pid>} (its pid, which is also its session id: sshd made it a session leader). For command
  * {@code seq} drover writes a short script: the command text in single quotes (so any text but NUL is data, never
- * code), then: print {@code S} on stdout and stderr; run {@code ( eval "text" ) </dev/null} in a subshell with the
- * subshell's stderr on the channel and the shell's own stderr on /dev/null (so that the shell's job messages about
- * the subshell stay out of the command's output); print {@code E<status>[ <signal>]} on stderr, then stdout. Output
- * between one command's end and the next one's start (written late by a background process) is discarded.
+ * code), then: print {@code S} on stdout and stderr; run {@code ( eval "text" ) </dev/null} in a subshell whose
+ * stderr is the channel's; print {@code E<status>[ <signal>]} on stderr, then stdout. The shell's own stderr is
+ * /dev/null (so that its reports about the subshells it waits for stay out of commands' output) and the channel's
+ * stderr is its fd 9, which commands do not inherit. Output between one command's end and the next one's start
+ * (written late by a background process) is discarded.
  *
  * <p>A shell runs one command at a time ({@link #reserve()}); it is retired, never reused, once its channel closes,
  * its shell exits, or a command is killed (killing a command kills the shell's whole session).
@@ -121,9 +122,11 @@ final class ResidentShell {
         long pid;
         try {
             OutputStream in = channel.getInvertedIn();
-            // bash 5 can name itself as sshd names a command's shell ($0 = "bash", not "/bin/bash")
-            in.write(("case ${BASH_VERSION-} in [5-9]*) BASH_ARGV0=${0##*/};; esac; printf '\\n" + nonce
-                    + ":0:R%s\\n' \"$$\"\n").getBytes(US_ASCII));
+            // fd 9: the channel's stderr, for markers and commands; the shell's own stderr (its reports about the
+            // subshells it waits for) goes to /dev/null. bash 5 can name itself as sshd names a command's shell
+            // ($0 = "bash", not "/bin/bash").
+            in.write(("exec 9>&2 2>/dev/null; case ${BASH_VERSION-} in [5-9]*) BASH_ARGV0=${0##*/};; esac; "
+                    + "printf '\\n" + nonce + ":0:R%s\\n' \"$$\"\n").getBytes(US_ASCII));
             in.flush();
             pid = awaitReady(out, channel, timeout);
         } catch (IOException | Unsupported | RuntimeException e) {
@@ -234,12 +237,11 @@ final class ResidentShell {
     String script(long k, String command) {
         String m = "\\n" + nonce + ":" + k + ":";
         return "__drover_c=" + quote(command) + "\n"
-                + "printf '" + m + "S\\n'; printf '" + m + "S\\n' >&2; "
-                + "{ ( unset __drover_s __drover_g; eval \"unset __drover_c; $__drover_c\" ) 2>&9 9>&- </dev/null; "
-                + "__drover_s=$?; } 9>&2 2>/dev/null; unset __drover_c; __drover_g=; "
-                + "case $__drover_s in 129|1[3-8][0-9]|19[0-2]) "
-                + "__drover_g=\" $(kill -l \"$__drover_s\" 2>/dev/null)\";; esac; "
-                + "printf '" + m + "E%s%s\\n' \"$__drover_s\" \"$__drover_g\" >&2; "
+                + "printf '" + m + "S\\n'; printf '" + m + "S\\n' >&9; "
+                + "( unset __drover_s __drover_g; eval \"unset __drover_c; $__drover_c\" ) 2>&9 9>&- </dev/null; "
+                + "__drover_s=$?; unset __drover_c; __drover_g=; "
+                + "case $__drover_s in 129|1[3-8][0-9]|19[0-2]) __drover_g=\" $(kill -l \"$__drover_s\")\";; esac; "
+                + "printf '" + m + "E%s%s\\n' \"$__drover_s\" \"$__drover_g\" >&9; "
                 + "printf '" + m + "E%s%s\\n' \"$__drover_s\" \"$__drover_g\"\n";
     }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Run work across fleets of machines over SSH: commands, file sync, locks, safe rollouts.",
         subcommands = {
             DemoCommand.class,
+            AotTrainCommand.class,
             LabCommand.class,
             RunCommand.class,
             UploadCommand.class,

@@ -87,7 +87,11 @@ class DroverProcessIT {
     }
 
     private Done run(String stdin, String... args) throws Exception {
-        Process p = start(drover(List.of(args)));
+        return run(drover(List.of(args)), stdin);
+    }
+
+    private Done run(ProcessBuilder pb, String stdin) throws Exception {
+        Process p = start(pb);
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         try (var in = p.getOutputStream()) {
@@ -116,6 +120,46 @@ class DroverProcessIT {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void onJdk25TheLauncherTrainsAStartUpCacheOnceAndTheJvmAcceptsItForTheJar() throws Exception {
+        Path launcher = JAR.getParent().getParent().getParent().resolve("drover");
+        assumeTrue(Runtime.version().feature() >= 25, "AOT caches need JDK 25");
+        assumeTrue(Files.isExecutable(launcher), "needs the launcher " + launcher);
+        Path aot = JAR.resolveSibling("drover.aot");
+        Files.deleteIfExists(aot);
+        Files.deleteIfExists(JAR.resolveSibling("drover.aot.failed"));
+        Done first = runLauncher(launcher, "hosts", "-H", "p[1-2]");
+        assertThat(first.code()).as(first.toString()).isZero();
+        assertThat(first.err()).contains("preparing the start-up cache").doesNotContain("training failed");
+        assertThat(first.out()).isEqualTo("p1\np2\n");
+        assertThat(aot).isRegularFile();
+
+        Done second = runLauncher(launcher, "hosts", "-H", "p3");
+        assertThat(second.code()).as(second.toString()).isZero();
+        assertThat(second.err()).as("no second training").isEmpty();
+        assertThat(second.out()).isEqualTo("p3\n");
+
+        // AOTMode=on makes the JVM refuse to start when the cache does not fit this JDK and jar
+        Process p = start(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:AOTMode=on", "-XX:AOTCache=" + aot,
+                "-Xlog:aot*=off", "-Xlog:cds*=off", "-jar", JAR.toString(), "hosts", "-H", "p4"));
+        String out = drain(p.getInputStream()).get();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).isEqualTo("p4\n");
+    }
+
+    private Done runLauncher(Path launcher, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("XDG_STATE_HOME", tmp.resolve("state").toString());
+        pb.environment().remove("DROVER_JAVA_OPTS");
+        pb.environment().put("JAVA_HOME", Path.of(ProcessHandle.current().info().command().orElseThrow())
+                .getParent().getParent().toString());
+        return run(pb, "");
     }
 
     @Test

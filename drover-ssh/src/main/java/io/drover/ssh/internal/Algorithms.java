@@ -4,9 +4,14 @@ import io.drover.ssh.SshException;
 import io.drover.ssh.config.HostConfig;
 import io.drover.ssh.internal.trust.HostKeyTrust;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -80,7 +85,25 @@ public final class Algorithms {
             "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-512",
             "rsa-sha2-256");
 
+    /** MINA's factories by name, looked up once: MINA's own {@code fromFactoryName} scans every factory per call (names compare
+     * case-insensitively, as there). */
+    private static final Map<String, BuiltinDHFactories> KEX_BY_NAME = byName(BuiltinDHFactories.VALUES,
+            BuiltinDHFactories::getName);
+    private static final Map<String, BuiltinCiphers> CIPHERS_BY_NAME = byName(BuiltinCiphers.VALUES,
+            BuiltinCiphers::getName);
+    private static final Map<String, BuiltinMacs> MACS_BY_NAME = byName(BuiltinMacs.VALUES, BuiltinMacs::getName);
+    private static final Map<String, BuiltinSignatures> SIGNATURES_BY_NAME = byName(BuiltinSignatures.VALUES,
+            BuiltinSignatures::getName);
+
     private Algorithms() {}
+
+    private static <T> Map<String, T> byName(Collection<T> values, Function<T, String> name) {
+        Map<String, T> out = new HashMap<>();
+        for (T v : values) {
+            out.put(name.apply(v).toLowerCase(Locale.ROOT), v);
+        }
+        return Map.copyOf(out);
+    }
 
     /** The key exchange names to offer, in order (drover's default when the config did not choose). */
     public static List<String> kexNames(HostConfig config) {
@@ -93,7 +116,7 @@ public final class Algorithms {
     static List<KeyExchangeFactory> kex(HostConfig config) {
         List<KeyExchangeFactory> out = new ArrayList<>();
         for (String name : kexNames(config)) {
-            BuiltinDHFactories f = BuiltinDHFactories.fromFactoryName(name);
+            BuiltinDHFactories f = KEX_BY_NAME.get(name.toLowerCase(Locale.ROOT));
             if (f != null && f.isSupported()) {
                 out.add(ClientBuilder.DH2KEX.apply(f));
             }
@@ -104,7 +127,7 @@ public final class Algorithms {
     static List<NamedFactory<Cipher>> ciphers(HostConfig config) {
         List<NamedFactory<Cipher>> out = new ArrayList<>();
         for (String name : orDefault(config.ciphers(), DEFAULT_CIPHERS)) {
-            BuiltinCiphers c = BuiltinCiphers.fromFactoryName(name);
+            BuiltinCiphers c = CIPHERS_BY_NAME.get(name.toLowerCase(Locale.ROOT));
             if (c != null && c.isSupported()) {
                 out.add(c);
             }
@@ -115,7 +138,7 @@ public final class Algorithms {
     static List<NamedFactory<Mac>> macs(HostConfig config) {
         List<NamedFactory<Mac>> out = new ArrayList<>();
         for (String name : orDefault(config.macs(), DEFAULT_MACS)) {
-            BuiltinMacs m = BuiltinMacs.fromFactoryName(name);
+            BuiltinMacs m = MACS_BY_NAME.get(name.toLowerCase(Locale.ROOT));
             if (m != null && m.isSupported()) {
                 out.add(m);
             }
@@ -138,7 +161,7 @@ public final class Algorithms {
         }
         List<NamedFactory<Signature>> out = new ArrayList<>();
         for (String name : names) {
-            BuiltinSignatures s = BuiltinSignatures.fromFactoryName(name);
+            BuiltinSignatures s = SIGNATURES_BY_NAME.get(name.toLowerCase(Locale.ROOT));
             if (s != null && s.isSupported() && !out.contains(s)) {
                 out.add(s);
             }

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 
 /** An authenticated MINA session behind drover's {@link SshConnection}. */
@@ -281,6 +283,13 @@ final class MinaConnection implements SshConnection {
             } catch (IOException | RuntimeException ignored) {
                 // the session goes next anyway
             }
+        }
+        // no channel left: nothing to flush or to close politely, the socket can go at once (a graceful close
+        // costs a round of futures and listeners per connection, which shows at a thousand hosts)
+        ConnectionService service = session.getService(ConnectionService.class);
+        if (service instanceof AbstractConnectionService channels && channels.getChannels().isEmpty()) {
+            session.close(true);
+            return;
         }
         session.close(false).awaitUninterruptibly(Duration.ofSeconds(5));
         if (session.isOpen()) {

@@ -135,6 +135,9 @@ class ResidentShellTest {
         }
         assertThat(sessions("res1") - before1).as("session channels on res1").isEqualTo(1);
         assertThat(sessions("res2") - before2).as("session channels on res2").isEqualTo(1);
+        assertThat(Fleets.eventually(Duration.ofSeconds(10),
+                () -> Fleets.hostsRunning(fleet, List.of("res1", "res2"), "bash -s").isEmpty()))
+                .as("closing the group ends the resident shells").isTrue();
     }
 
     @Test

@@ -110,7 +110,7 @@ final class MinaConnection implements SshConnection {
             }
         }
         if (stale != null) {
-            stale.close();
+            stale.close(false);
         }
         if (shell == null) {
             shell = openResident();
@@ -274,7 +274,7 @@ final class MinaConnection implements SshConnection {
             residentUnsupported = "the connection is closed";
         }
         if (shell != null) {
-            shell.close();
+            shell.close(true); // the shell reads end of file and exits
         }
         FileSystem fs = fileSystem;
         if (fs != null) {

@@ -254,14 +254,17 @@ final class ResidentShell {
         retired = true;
     }
 
-    /** Closes the channel; a command still running is killed with the shell's session. */
-    void close() {
+    /**
+     * Closes the channel (at once when {@code immediately}: the connection goes next); a command still running is
+     * killed with the shell's session.
+     */
+    void close(boolean immediately) {
         retired = true;
         Command c = current;
         if (c != null && !c.exit.isDone()) {
             c.kill();
         }
-        channel.close(false);
+        channel.close(immediately);
     }
 
     /** The channel reported an exit status or closed: retire; end what still depends on it. */

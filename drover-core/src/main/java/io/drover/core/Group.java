@@ -502,7 +502,7 @@ public final class Group implements AutoCloseable {
         /**
          * Whether commands run in a resident shell on each host (default false): one long-lived session channel per
          * connection running the user's login shell, which runs each command in a subshell of its own. A command
-         * then costs the host a fork instead of a session channel, an sshd fork and a shell start (about 4 ms of
+         * then costs the host a fork instead of a session channel, an sshd fork and a shell start (about 2 ms of
          * the host's CPU per command with OpenSSH), which is what bounds a long sequence of short commands over kept
          * connections. Only commands without stdin and without a pty use it ({@link Shell}'s working directory,
          * environment and sudo are part of the command and work the same); others, and commands started while the

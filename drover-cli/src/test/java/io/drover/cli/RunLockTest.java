@@ -10,6 +10,7 @@ import io.drover.testkit.SshFleet;
 import io.drover.testkit.SshHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,9 @@ class RunLockTest {
     void aRunWithLockIsRefusedAtOnceWhenAnotherHoldsItAndRunsNothing() throws Exception {
         try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
                 ClusterLock held = ClusterLock.acquire(ssh, List.of("rl2"),
-                        LockOptions.builder().command("maintenance window").build())) {
+                        LockOptions.builder().command("maintenance window")
+                                // a loaded machine must not make the holder give the lock up mid-test
+                                .heartbeat(Duration.ofSeconds(1), Duration.ofMinutes(5)).build())) {
             var r = cli.run("run", "-F", config, "-H", "rl[1-3]", "--lock", "--", "touch /tmp/ran");
             assertThat(r.code()).as(r.toString()).isEqualTo(1);
             assertThat(r.err()).contains("cluster lock /tmp/drover.lock is held on rl2 by " + held.holderLine());

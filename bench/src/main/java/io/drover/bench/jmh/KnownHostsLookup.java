@@ -52,16 +52,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * HMAC-SHA1 per hashed line.
  *
  * <p>Why it matters: a run verifies every host's key, so the lookup is paid per host, and a lookup that scans the file
- * is O(hosts x lines) per run. Scores are microseconds per operation. Forked with the launcher's flags for
- * {@code drover run} (C1 only).
+ * is O(hosts x lines) per run. Scores are microseconds per operation. {@link C1} runs with the launcher's flags for
+ * {@code drover run} (C1 only), {@link C2} with full tiered compilation.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.SERIAL_GC, JvmFlags.C1_ONLY})
-public class KnownHostsLookup {
+public abstract class KnownHostsLookup {
     static final int HOSTS = 10_000;
 
     /** {@code plain} host names or {@code hashed} ones (HashKnownHosts yes). */
@@ -151,4 +150,12 @@ public class KnownHostsLookup {
         next = i + 1 == HOSTS ? 0 : i + 1;
         return knownHosts.verify(targets[i], keys[i], now);
     }
+
+    /** With the launcher's flags for {@code drover run}: serial GC, C1 only. */
+    @Fork(value = 1, jvmArgsAppend = {JvmFlags.SERIAL_GC, JvmFlags.C1_ONLY})
+    public static class C1 extends KnownHostsLookup {}
+
+    /** Full tiered compilation (C1 and C2), serial GC. */
+    @Fork(value = 1, jvmArgsAppend = {JvmFlags.SERIAL_GC})
+    public static class C2 extends KnownHostsLookup {}
 }

@@ -90,6 +90,11 @@ final class HashedLookup {
         return entryCount;
     }
 
+    /** How many (hashed line, name) pairs were checked by HMAC so far. */
+    long checks() {
+        return names.checks();
+    }
+
     /** The indexes (in the entry list) of the hashed lines that name {@code name}, ascending. */
     int[] lookup(String name) {
         int[] known = memo.get(name);

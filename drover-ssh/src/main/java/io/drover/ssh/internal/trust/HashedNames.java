@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hashed host fields ({@code |1|salt|hash}, {@code HashKnownHosts yes}) of known_hosts lines, decoded once, and
@@ -21,6 +22,7 @@ final class HashedNames {
     private final byte[] salts;
     private final int[] hashes;
     private volatile int[] pads;
+    private final LongAdder checks = new LongAdder();
 
     private HashedNames(byte[] salts, int[] hashes) {
         this.size = hashes.length / Sha1.STATE;
@@ -93,6 +95,7 @@ final class HashedNames {
      * key's states are then computed for this call only), two after.
      */
     boolean matches(int i, Probe p) {
+        checks.increment();
         int[] all = pads;
         if (all != null) {
             return matches(i, all, i * Sha1.PADS, p);
@@ -115,6 +118,7 @@ final class HashedNames {
         if (from < 0 || to > size || from > to) {
             throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + size + " fields");
         }
+        checks.add(to - from);
         int[] all = pads();
         for (int i = from; i < to; i++) {
             if (matches(i, all, i * Sha1.PADS, p)) {
@@ -139,6 +143,11 @@ final class HashedNames {
             }
         }
         return all;
+    }
+
+    /** How many (field, name) pairs were checked so far: what lookups cost, for tests and measurements. */
+    long checks() {
+        return checks.sum();
     }
 
     /** A growable list of ints, for match results (a handful per name). Not thread-safe. */

@@ -351,6 +351,14 @@ public final class KnownHosts {
         return List.copyOf(out);
     }
 
+    /**
+     * How many (hashed line, name) pairs this snapshot (and those {@link #plus} made from it) checked by HMAC so far:
+     * what hashed lookups cost, for tests and measurements.
+     */
+    long hashedChecks() {
+        return hashed.checks() + addedHashed.checks();
+    }
+
     /** This snapshot plus lines just appended to one of its files. */
     KnownHosts plus(List<KnownHostsEntry> added) {
         List<KnownHostsEntry> all = new ArrayList<>(entries);

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -52,6 +54,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KnownHostsCacheFile {
     private static final byte[] MAGIC = "drover known_hosts cache\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
+    private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     private static final int KEY_BYTES = 32;
     private static final int DIGEST_BYTES = 32;
     /** Larger cache files are not read (ignored and replaced). */
@@ -60,6 +64,8 @@ final class KnownHostsCacheFile {
     static final int MAX_ENTRIES = 200_000;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** File locks are per process: threads of one process writing the same cache file take turns here first. */
+    private static final ConcurrentHashMap<Path, Object> WRITERS = new ConcurrentHashMap<>();
 
     /** A name as stored: HMAC-SHA1(key, name), as five words. */
     record Token(int w0, int w1, int w2, int w3, int w4) {}
@@ -216,23 +222,27 @@ final class KnownHostsCacheFile {
         dirty = false;
         try {
             Path dir = path.getParent();
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
             Path lock = dir.resolve(path.getFileName() + ".lock");
-            try (FileChannel channel = FileChannel.open(
-                            lock,
-                            java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    FileLock ignored = channel.lock()) {
-                Stored other = read(path);
-                if (other != null && Arrays.equals(other.key(), key)
-                        && (other.prefix().sameAs(loaded) || other.prefix().sameAs(current))) {
-                    other.entries().forEach((t, e) -> entries.merge(t, e, (mine, theirs) ->
-                            theirs.covered() > mine.covered() ? theirs : mine));
+            synchronized (WRITERS.computeIfAbsent(path, p -> new Object())) {
+                try (FileChannel channel = FileChannel.open(
+                                lock,
+                                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                                PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+                        FileLock ignored = channel.lock()) {
+                    Stored other = read(path);
+                    if (other != null && Arrays.equals(other.key(), key)
+                            && (other.prefix().sameAs(loaded) || other.prefix().sameAs(current))) {
+                        other.entries().forEach((t, e) -> entries.merge(t, e, (mine, theirs) ->
+                                theirs.covered() > mine.covered() ? theirs : mine));
+                    }
+                    replace(path, encode());
                 }
-                replace(path, encode());
             }
         } catch (IOException | RuntimeException e) {
-            // not an error for the user: the next run computes what this one could not save
+            // not an error for the user: the next flush retries, and a run that cannot save only costs the next
+            // run the time to learn it again
+            dirty = true;
         }
     }
 
@@ -346,7 +356,7 @@ final class KnownHostsCacheFile {
     private static void replace(Path file, byte[] content) throws IOException {
         Path tmp = Files.createTempFile(
                 file.getParent(), "." + file.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
         try {
             Files.write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

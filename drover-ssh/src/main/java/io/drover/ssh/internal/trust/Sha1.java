@@ -28,6 +28,11 @@ final class Sha1 {
 
     private Sha1() {}
 
+    /** SHA-1's initial state H(0) (a copy). */
+    static int[] initialState() {
+        return IV.clone();
+    }
+
     /**
      * Compresses the 16-word block {@code block[bo..bo+16)} into the state {@code in[io..io+5)}, writing the new state
      * to {@code out[oo..oo+5)} ({@code out} may be {@code in}). {@code w} is scratch of at least {@link #SCHEDULE}

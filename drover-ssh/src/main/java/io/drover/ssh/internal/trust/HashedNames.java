@@ -9,70 +9,53 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The hashed host fields ({@code |1|salt|hash}, {@code HashKnownHosts yes}) of known_hosts lines, decoded once, and
- * matched against a name by HMAC-SHA1(salt, name) as OpenSSH does ({@code host_hash}). Each line's HMAC key states
- * ({@link Sha1#padStates}) are computed on the first {@link #scan} and kept, so a scan costs two SHA-1 compressions per
- * line and allocates nothing per line. Thread-safe.
+ * The hashed host fields ({@code |1|salt|hash}, {@code HashKnownHosts yes}) of known_hosts lines, matched against a
+ * name by HMAC-SHA1(salt, name) as OpenSSH does ({@code host_hash}). The first {@link #scan} decodes every field once
+ * and computes each line's HMAC key states ({@link Sha1#padStates}); from then on a scan costs two SHA-1 compressions
+ * per line and allocates nothing per line. Until then (when a cache answers, no scan may ever run) single lines are
+ * decoded as they are asked about. Thread-safe.
  */
 final class HashedNames {
     private static final int SALT = 20;
-    private static final HashedNames EMPTY = new HashedNames(new byte[0], new int[0]);
+    private static final HashedNames EMPTY = new HashedNames(new String[0]);
 
-    private final int size;
-    private final byte[] salts;
-    private final int[] hashes;
-    private volatile int[] pads;
+    /** Per line: the pad states ({@link Sha1#PADS} words) and the hash ({@link Sha1#STATE} words). */
+    private record Tables(int[] pads, int[] hashes) {}
+
+    private final String[] fields;
+    private volatile Tables tables;
     private final LongAdder checks = new LongAdder();
 
-    private HashedNames(byte[] salts, int[] hashes) {
-        this.size = hashes.length / Sha1.STATE;
-        this.salts = salts;
-        this.hashes = hashes;
-    }
-
-    static HashedNames empty() {
-        return EMPTY;
+    private HashedNames(String[] fields) {
+        this.fields = fields;
     }
 
     /**
-     * Decodes the fields.
+     * The fields, which must be {@code |1|base64(20 bytes)|base64(20 bytes)} (lines that are not were skipped when
+     * the file was parsed).
      *
-     * @throws IllegalArgumentException naming the field when one is not {@code |1|base64(20 bytes)|base64(20 bytes)}
+     * @throws IllegalArgumentException naming the first field that is not
      */
     static HashedNames of(List<String> fields) {
         if (fields.isEmpty()) {
             return EMPTY;
         }
-        byte[] salts = new byte[fields.size() * SALT];
-        int[] hashes = new int[fields.size() * Sha1.STATE];
-        for (int i = 0; i < fields.size(); i++) {
-            String field = fields.get(i);
-            byte[][] saltAndHash = KnownHostsEntry.parseHashed(field)
-                    .orElseThrow(() -> new IllegalArgumentException("not a hashed host name: " + field));
-            System.arraycopy(saltAndHash[0], 0, salts, i * SALT, SALT);
-            Sha1.words(saltAndHash[1], 0, hashes, i * Sha1.STATE);
+        for (String f : fields) {
+            if (!f.startsWith(KnownHostsEntry.HASH_MAGIC)) {
+                throw new IllegalArgumentException("not a hashed host name: " + f);
+            }
         }
-        return new HashedNames(salts, hashes);
+        return new HashedNames(fields.toArray(String[]::new));
     }
 
     /** How many fields. */
     int size() {
-        return size;
+        return fields.length;
     }
 
-    /** These fields followed by {@code more}'s. */
-    HashedNames plus(HashedNames more) {
-        if (more.size == 0) {
-            return this;
-        }
-        if (size == 0) {
-            return more;
-        }
-        byte[] s = Arrays.copyOf(salts, salts.length + more.salts.length);
-        System.arraycopy(more.salts, 0, s, salts.length, more.salts.length);
-        int[] h = Arrays.copyOf(hashes, hashes.length + more.hashes.length);
-        System.arraycopy(more.hashes, 0, h, hashes.length, more.hashes.length);
-        return new HashedNames(s, h);
+    private byte[][] decode(int i) {
+        return KnownHostsEntry.parseHashed(fields[i])
+                .orElseThrow(() -> new IllegalArgumentException("not a hashed host name: " + fields[i]));
     }
 
     /** A name made ready to be matched, with the scratch one matching thread needs. Not thread-safe. */
@@ -83,6 +66,7 @@ final class HashedNames {
         final int[] inner = new int[Sha1.STATE];
         final int[] digest = new int[Sha1.STATE];
         final int[] pads = new int[Sha1.PADS];
+        final int[] hash = new int[Sha1.STATE];
 
         Probe(String name) {
             this.name = requireNonNull(name, "name is null");
@@ -91,22 +75,23 @@ final class HashedNames {
     }
 
     /**
-     * Whether field {@code i} is the hash of the probe's name. Costs four compressions when no scan has run yet (the
-     * key's states are then computed for this call only), two after.
+     * Whether field {@code i} is the hash of the probe's name. Costs four compressions and a decoding when no scan has
+     * run yet, two after.
      */
     boolean matches(int i, Probe p) {
         checks.increment();
-        int[] all = pads;
-        if (all != null) {
-            return matches(i, all, i * Sha1.PADS, p);
+        Tables t = tables;
+        if (t != null) {
+            return matches(t.pads(), i * Sha1.PADS, t.hashes(), i * Sha1.STATE, p);
         }
-        Sha1.padStates(salts, i * SALT, SALT, p.pads, 0, p.w);
-        return matches(i, p.pads, 0, p);
+        byte[][] saltAndHash = decode(i);
+        Sha1.padStates(saltAndHash[0], 0, SALT, p.pads, 0, p.w);
+        Sha1.words(saltAndHash[1], 0, p.hash, 0);
+        return matches(p.pads, 0, p.hash, 0, p);
     }
 
-    private boolean matches(int i, int[] keyPads, int po, Probe p) {
-        Sha1.hmac(keyPads, po, p.message, p.inner, p.digest, 0);
-        int h = i * Sha1.STATE;
+    private static boolean matches(int[] pads, int po, int[] hashes, int h, Probe p) {
+        Sha1.hmac(pads, po, p.message, p.inner, p.digest, 0);
         int[] d = p.digest;
         // not secret: the hashes are in the file; no need for a constant-time comparison
         return d[0] == hashes[h] && d[1] == hashes[h + 1] && d[2] == hashes[h + 2] && d[3] == hashes[h + 3]
@@ -115,34 +100,39 @@ final class HashedNames {
 
     /** Appends to {@code out} the indexes in {@code [from, to)} of the fields that hash the probe's name, ascending. */
     void scan(Probe p, int from, int to, IntList out) {
-        if (from < 0 || to > size || from > to) {
-            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + size + " fields");
+        if (from < 0 || to > fields.length || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + fields.length + " fields");
         }
         checks.add(to - from);
-        int[] all = pads();
+        Tables t = tables();
+        int[] pads = t.pads();
+        int[] hashes = t.hashes();
         for (int i = from; i < to; i++) {
-            if (matches(i, all, i * Sha1.PADS, p)) {
+            if (matches(pads, i * Sha1.PADS, hashes, i * Sha1.STATE, p)) {
                 out.add(i);
             }
         }
     }
 
-    private int[] pads() {
-        int[] all = pads;
-        if (all == null) {
+    private Tables tables() {
+        Tables t = tables;
+        if (t == null) {
             synchronized (this) {
-                all = pads;
-                if (all == null) {
-                    all = new int[size * Sha1.PADS];
+                t = tables;
+                if (t == null) {
+                    int[] pads = new int[fields.length * Sha1.PADS];
+                    int[] hashes = new int[fields.length * Sha1.STATE];
                     int[] w = new int[Sha1.SCHEDULE];
-                    for (int i = 0; i < size; i++) {
-                        Sha1.padStates(salts, i * SALT, SALT, all, i * Sha1.PADS, w);
+                    for (int i = 0; i < fields.length; i++) {
+                        byte[][] saltAndHash = decode(i);
+                        Sha1.padStates(saltAndHash[0], 0, SALT, pads, i * Sha1.PADS, w);
+                        Sha1.words(saltAndHash[1], 0, hashes, i * Sha1.STATE);
                     }
-                    pads = all;
+                    tables = t = new Tables(pads, hashes);
                 }
             }
         }
-        return all;
+        return t;
     }
 
     /** How many (field, name) pairs were checked so far: what lookups cost, for tests and measurements. */

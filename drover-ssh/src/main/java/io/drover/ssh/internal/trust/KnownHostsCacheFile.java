@@ -126,19 +126,22 @@ final class KnownHostsCacheFile {
         Stored stored = read(path);
         MessageDigest sha = sha256();
         Prefix loaded = null;
+        int lines = 0;
         if (stored != null && stored.prefix().length() <= end) {
             int length = (int) stored.prefix().length();
             sha.update(content, 0, length);
-            byte[] digest = digestOfCopy(sha);
-            Prefix onDisk = new Prefix(length, digest, hashedWithin(content, length, hashedLines));
+            lines = newlines(content, 0, length);
+            Prefix onDisk = new Prefix(length, digestOfCopy(sha), hashedWithin(lines, hashedLines));
             if (lastLineEnd(content, length) == length && onDisk.sameAs(stored.prefix())) {
                 loaded = onDisk;
             }
             sha.update(content, length, end - length);
+            lines += newlines(content, length, end);
         } else {
             sha.update(content, 0, end);
+            lines = newlines(content, 0, end);
         }
-        Prefix current = new Prefix(end, sha.digest(), hashedWithin(content, end, hashedLines));
+        Prefix current = new Prefix(end, sha.digest(), hashedWithin(lines, hashedLines));
         if (loaded == null) {
             byte[] key = new byte[KEY_BYTES];
             RANDOM.nextBytes(key);
@@ -375,14 +378,18 @@ final class KnownHostsCacheFile {
         return 0;
     }
 
-    /** How many of the hashed lines lie wholly in {@code content[0..length)}. */
-    private static int hashedWithin(byte[] content, int length, int[] hashedLines) {
-        int lines = 0;
-        for (int i = 0; i < length; i++) {
+    private static int newlines(byte[] content, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
             if (content[i] == '\n') {
-                lines++;
+                n++;
             }
         }
+        return n;
+    }
+
+    /** How many of the hashed lines lie within the first {@code lines} lines. */
+    private static int hashedWithin(int lines, int[] hashedLines) {
         int n = 0;
         while (n < hashedLines.length && hashedLines[n] <= lines) {
             n++;

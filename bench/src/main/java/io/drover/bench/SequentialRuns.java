@@ -10,6 +10,9 @@ import java.util.List;
  * W2: {@code --steps} commands in sequence on every host, each depending on the one before (step k checks that the
  * file holds k-1, then writes k), over one {@link Group}: the connections are dialed once and kept.
  *
+ * <p>The group runs the commands in each host's resident shell ({@link Group.Builder#residentShell(boolean)}): one
+ * session channel per host for all the steps; {@code --exec-channels} measures a channel per command instead.
+ *
  * <p>Prints one JSON line per step ({@code step, wall_s, cpu_s, ok, failed}); step 1's figures include
  * {@link Group.Builder#connect()} (dialing every host), as a peer's first command includes its connects; the dial
  * alone is printed too ({@code connect_wall_s, connect_cpu_s}). Exit status 0 when every step succeeded on every host.
@@ -29,7 +32,7 @@ public final class SequentialRuns {
             double c0 = BenchArgs.processCpu();
             double server0 = a.serverCpu();
             try (Group group = Group.builder(ssh).targets(targets).dialConcurrency(a.parallel).maxInFlight(a.parallel)
-                    .connect()) {
+                    .residentShell(!a.rest.contains("--exec-channels")).connect()) {
                 double connectWall = BenchArgs.since(t0);
                 double connectCpu = BenchArgs.processCpu() - c0;
                 System.out.println("{" + BenchArgs.json("connect_wall_s", connectWall) + ", "

@@ -95,6 +95,7 @@ public final class Group implements AutoCloseable {
     private final ExecutorService ownedExecutor;
     private final Semaphore inFlight;
     private final int maxInFlight;
+    private final boolean residentShell;
     private final ScheduledExecutorService timer;
     private final Map<String, SshConnection> connections = new ConcurrentHashMap<>();
     private final Set<RunExecution<?>> runs = ConcurrentHashMap.newKeySet();
@@ -109,6 +110,7 @@ public final class Group implements AutoCloseable {
         this.executor = b.executor == null ? ownedExecutor : b.executor;
         this.maxInFlight = b.maxInFlight;
         this.inFlight = new Semaphore(b.maxInFlight, true);
+        this.residentShell = b.residentShell;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("drover-timer").factory());
         t.setRemoveOnCancelPolicy(true); // finished tasks' timeouts do not linger
         this.timer = t;
@@ -224,6 +226,11 @@ public final class Group implements AutoCloseable {
 
     Events events() {
         return events;
+    }
+
+    /** Whether plain commands go to each host's resident shell ({@link Builder#residentShell(boolean)}). */
+    boolean residentShell() {
+        return residentShell;
     }
 
     Executor executor() {
@@ -371,6 +378,7 @@ public final class Group implements AutoCloseable {
         private EventListener listener = EventListener.NONE;
         private InstantSource clock = InstantSource.system();
         private Executor executor;
+        private boolean residentShell;
 
         private Builder(Ssh ssh) {
             this.ssh = requireNonNull(ssh, "ssh is null");
@@ -488,6 +496,29 @@ public final class Group implements AutoCloseable {
          */
         public Builder executor(Executor executor) {
             this.executor = requireNonNull(executor, "executor is null");
+            return this;
+        }
+
+        /**
+         * Whether commands run in a resident shell on each host (default false): one long-lived session channel per
+         * connection running the user's login shell, which runs each command in a subshell of its own. A command
+         * then costs the host a fork instead of a session channel, an sshd fork and a shell start (about 2 ms of
+         * the host's CPU per command with OpenSSH), which is what bounds a long sequence of short commands over kept
+         * connections. Only commands without stdin and without a pty use it ({@link Shell}'s working directory,
+         * environment and sudo are part of the command and work the same); others, and commands started while the
+         * host's resident shell is busy with another command of the group (several threads of one task), run on a
+         * channel of their own.
+         *
+         * <p>Off by default because some semantics differ from a channel per command, in ways a shell cannot
+         * close (see {@link io.drover.ssh.SshConnection#start}): {@code $$} and {@code $PPID} are the resident
+         * shell's; an exit status of 129..192 reads as the signal 128+n; output that a command's background process
+         * writes while a later command runs lands in that later command's output; and stopping a command (timeout,
+         * cancellation) kills the resident shell's whole session, including background processes that earlier
+         * commands left running, before a new resident shell is opened. Turn it on for sequences of short commands
+         * that leave nothing running in the background.
+         */
+        public Builder residentShell(boolean on) {
+            this.residentShell = on;
             return this;
         }
 

@@ -33,6 +33,7 @@ public final class HostSession {
     private final Map<String, Object> vars;
     private final SshConnection connection;
     private final Events events;
+    private final boolean residentShell;
     private final Object lock = new Object();
     private final Set<RemoteProcess> processes = new HashSet<>();
     private final Set<Closeable> resources = new HashSet<>();
@@ -40,11 +41,13 @@ public final class HostSession {
     private boolean closed;
     private Map<String, String> env;
 
-    HostSession(String name, Map<String, Object> vars, SshConnection connection, Events events) {
+    HostSession(String name, Map<String, Object> vars, SshConnection connection, Events events,
+            boolean residentShell) {
         this.name = requireNonNull(name, "name is null");
         this.vars = requireNonNull(vars, "vars is null");
         this.connection = requireNonNull(connection, "connection is null");
         this.events = requireNonNull(events, "events is null");
+        this.residentShell = residentShell;
     }
 
     /** The host's name, as results and events name it. */
@@ -226,6 +229,11 @@ public final class HostSession {
 
     Events events() {
         return events;
+    }
+
+    /** Whether commands without stdin or pty may run in the host's resident shell. */
+    boolean residentShell() {
+        return residentShell;
     }
 
     /** Starts a remote command that a stop of the task kills. */

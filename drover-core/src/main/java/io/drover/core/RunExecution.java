@@ -295,7 +295,7 @@ final class RunExecution<T> {
                 return;
             }
             Events events = group.events();
-            HostSession s = new HostSession(host.name(), host.vars(), connection, events);
+            HostSession s = new HostSession(host.name(), host.vars(), connection, events, group.residentShell());
             Instant t0;
             synchronized (state) {
                 if (recorded) {

@@ -36,7 +36,7 @@ final class ShellRunner {
         InputStream input = openStdin(s, shell);
         RemoteProcess p;
         try {
-            p = s.start(new CommandRequest(shell.remoteCommand(), shell.pty(), Map.of()));
+            p = s.start(request(s, shell));
         } catch (RuntimeException e) {
             closeInput(shell, input);
             throw e;
@@ -83,6 +83,14 @@ final class ShellRunner {
             }
             closeInput(shell, input);
         }
+    }
+
+    /** The resident shell serves commands that need neither stdin nor a pty. */
+    private static CommandRequest request(HostSession s, Shell shell) {
+        if (s.residentShell() && !shell.pty() && shell.stdin() instanceof Shell.Stdin.None) {
+            return CommandRequest.resident(shell.remoteCommand());
+        }
+        return new CommandRequest(shell.remoteCommand(), shell.pty(), Map.of());
     }
 
     private static CommandResult result(HostSession s, Shell shell, ExitStatus status, Output out) {

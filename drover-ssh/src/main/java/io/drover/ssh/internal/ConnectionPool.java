@@ -275,7 +275,8 @@ public final class ConnectionPool implements AutoCloseable {
             if (!auth.isSuccess()) {
                 throw classify(name, where, auth.getException(), setup);
             }
-            MinaConnection connection = new MinaConnection(name, config, session, evict);
+            MinaConnection connection = new MinaConnection(name, config, session, evict,
+                    message -> emit(new DroverEvent.Warning(now(), name, message)));
             session = null;
             for (String notice : verifier.notices()) {
                 emit(new DroverEvent.Warning(now(), name, notice));

@@ -13,9 +13,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 
 /** An authenticated MINA session behind drover's {@link SshConnection}. */
@@ -29,11 +32,18 @@ final class MinaConnection implements SshConnection {
     private final Object fsLock = new Object();
     private volatile FileSystem fileSystem;
     private final java.util.concurrent.atomic.AtomicBoolean agentRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Consumer<String> warnings;
+    private final Object residentLock = new Object();
+    private ResidentShell resident; // guarded by residentLock
+    private boolean residentOpening; // guarded by residentLock
+    private String residentUnsupported; // guarded by residentLock
 
-    MinaConnection(String destination, HostConfig config, ClientSession session, Runnable onClose) {
+    MinaConnection(String destination, HostConfig config, ClientSession session, Runnable onClose,
+            Consumer<String> warnings) {
         this.destination = destination;
         this.config = config;
         this.session = session;
+        this.warnings = warnings;
         session.addCloseFutureListener(f -> onClose.run());
     }
 
@@ -59,6 +69,96 @@ final class MinaConnection implements SshConnection {
     @Override
     public RemoteProcess start(CommandRequest request) {
         ensureOpen("start a command");
+        if (request.resident()) {
+            RemoteProcess p = startResident(request.command());
+            if (p != null) {
+                return p;
+            }
+            p = startExec(request);
+            try {
+                p.stdin().close(); // as in the resident shell: end of file at once
+            } catch (IOException ignored) {
+                // the command ended already
+            }
+            return p;
+        }
+        return startExec(request);
+    }
+
+    /**
+     * Runs {@code command} in the resident shell; null when that shell is busy, being opened by another caller, or
+     * cannot run here (the caller then uses a channel of its own).
+     */
+    private RemoteProcess startResident(String command) {
+        ResidentShell shell = null;
+        ResidentShell stale = null;
+        synchronized (residentLock) {
+            if (residentUnsupported != null || residentOpening) {
+                return null;
+            }
+            if (resident != null && !resident.usable()) {
+                stale = resident;
+                resident = null;
+            }
+            if (resident != null) {
+                if (!resident.reserve()) {
+                    return null;
+                }
+                shell = resident;
+            } else {
+                residentOpening = true;
+            }
+        }
+        if (stale != null) {
+            stale.close(false);
+        }
+        if (shell == null) {
+            shell = openResident();
+            if (shell == null) {
+                return null;
+            }
+        }
+        return shell.startReserved(command);
+    }
+
+    /** Opens the resident shell (reserved for the caller); null when it cannot be opened now or here. */
+    private ResidentShell openResident() {
+        ResidentShell shell = null;
+        String unsupported = null;
+        ChannelExec channel = null;
+        try {
+            Map<String, Object> env = new LinkedHashMap<>(config.setEnv());
+            sendEnv(env);
+            channel = session.createExecChannel(ResidentShell.COMMAND, null, env);
+            if (config.forwardAgent() && agentRequested.compareAndSet(false, true)) {
+                channel.setAgentForwarding(true);
+            }
+            shell = ResidentShell.open(this, channel, CHANNEL_OPEN_TIMEOUT);
+        } catch (ResidentShell.Unsupported e) {
+            unsupported = "commands run on a channel each: no resident shell on " + destination + ": "
+                    + e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close(true);
+            }
+            // a transient refusal (MaxSessions, a closing connection): a channel of its own this time
+        }
+        synchronized (residentLock) {
+            residentOpening = false;
+            if (unsupported != null) {
+                residentUnsupported = unsupported;
+            }
+            if (shell != null && isOpen()) {
+                resident = shell;
+            }
+        }
+        if (unsupported != null) {
+            warnings.accept(unsupported);
+        }
+        return shell;
+    }
+
+    private RemoteProcess startExec(CommandRequest request) {
         String marker = "drover-pid-" + HexFormat.of().formatHex(nonce())
                 + ":";
         String wrapped = "printf '%s%s\\n' '" + marker + "' \"$$\" >&2\n" + request.command();
@@ -167,6 +267,15 @@ final class MinaConnection implements SshConnection {
 
     @Override
     public void close() {
+        ResidentShell shell;
+        synchronized (residentLock) {
+            shell = resident;
+            resident = null;
+            residentUnsupported = "the connection is closed";
+        }
+        if (shell != null) {
+            shell.close(true); // the shell reads end of file and exits
+        }
         FileSystem fs = fileSystem;
         if (fs != null) {
             try {
@@ -174,6 +283,13 @@ final class MinaConnection implements SshConnection {
             } catch (IOException | RuntimeException ignored) {
                 // the session goes next anyway
             }
+        }
+        // no channel left: nothing to flush or to close politely, the socket can go at once (a graceful close
+        // costs a round of futures and listeners per connection, which shows at a thousand hosts)
+        ConnectionService service = session.getService(ConnectionService.class);
+        if (service instanceof AbstractConnectionService channels && channels.getChannels().isEmpty()) {
+            session.close(true);
+            return;
         }
         session.close(false).awaitUninterruptibly(Duration.ofSeconds(5));
         if (session.isOpen()) {

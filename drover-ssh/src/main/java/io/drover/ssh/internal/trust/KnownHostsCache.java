@@ -31,7 +31,8 @@ public final class KnownHostsCache {
     /** Set to {@code no} to keep no cache (for users who want no record of the names looked up, even hashed). */
     public static final String DISABLE_VARIABLE = "DROVER_KNOWN_HOSTS_CACHE";
 
-    private static final Set<KnownHostsCache> LIVE = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private static final Set<KnownHostsCache> LIVE =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private static boolean hookAdded;
 
     private final Path dir;
@@ -92,7 +93,12 @@ public final class KnownHostsCache {
         if (hashedLines.length < minHashedLines) {
             return Optional.empty();
         }
-        KnownHostsCacheFile cache = KnownHostsCacheFile.open(dir.resolve(fileName(file)), content, hashedLines);
+        KnownHostsCacheFile cache;
+        try {
+            cache = KnownHostsCacheFile.open(dir.resolve(fileName(file)), content, hashedLines);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // never an error for the user: this run checks every line instead
+        }
         opened.add(cache);
         register(this);
         return Optional.of(cache);

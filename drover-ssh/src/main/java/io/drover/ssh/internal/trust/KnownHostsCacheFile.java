@@ -9,8 +9,8 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * next run time, never correctness. Thread-safe.
  */
 final class KnownHostsCacheFile {
-    private static final byte[] MAGIC = "drover known_hosts cache\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "drover known_hosts cache\n".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
@@ -292,9 +293,7 @@ final class KnownHostsCacheFile {
                 return null;
             }
             bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // NoSuchFileException: no cache yet
             return null;
         }
         try {
@@ -311,7 +310,8 @@ final class KnownHostsCacheFile {
         }
         MessageDigest sha = sha256();
         sha.update(bytes, 0, bytes.length - DIGEST_BYTES);
-        if (!MessageDigest.isEqual(sha.digest(), Arrays.copyOfRange(bytes, bytes.length - DIGEST_BYTES, bytes.length))) {
+        byte[] stored = Arrays.copyOfRange(bytes, bytes.length - DIGEST_BYTES, bytes.length);
+        if (!MessageDigest.isEqual(sha.digest(), stored)) {
             throw new IllegalArgumentException("checksum mismatch");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, 0, bytes.length - DIGEST_BYTES);
@@ -330,7 +330,7 @@ final class KnownHostsCacheFile {
         if (length < 0 || hashed < 0 || count < 0 || count > in.remaining() / 28) {
             throw new IllegalArgumentException("bad header");
         }
-        Map<Token, Entry> entries = new java.util.HashMap<>(count * 2);
+        Map<Token, Entry> entries = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
             Token token = new Token(in.getInt(), in.getInt(), in.getInt(), in.getInt(), in.getInt());
             int covered = in.getInt();

@@ -24,12 +24,23 @@ public final class HostKeyTrust {
 
     private final Prompter prompter;
     private final InstantSource clock;
+    private final Optional<KnownHostsCache> cache;
     private final ConcurrentHashMap<List<Path>, AtomicReference<KnownHosts>> snapshots = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PolicyKey, HostKeyPolicy> policies = new ConcurrentHashMap<>();
 
+    /**
+     * Remembers hashed known_hosts lookups between runs in the {@link KnownHostsCache#fromEnvironment cache the
+     * environment names} ({@code $XDG_CACHE_HOME/drover}, by default {@code ~/.cache/drover}).
+     */
     public HostKeyTrust(Prompter prompter, InstantSource clock) {
+        this(prompter, clock, KnownHostsCache.fromEnvironment(System.getenv(), System.getProperty("user.home")));
+    }
+
+    /** With the given cache, or none. */
+    HostKeyTrust(Prompter prompter, InstantSource clock, Optional<KnownHostsCache> cache) {
         this.prompter = requireNonNull(prompter, "prompter is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.cache = requireNonNull(cache, "cache is null");
     }
 
     /**
@@ -48,7 +59,7 @@ public final class HostKeyTrust {
                 List.copyOf(files), appendTo, config.strictHostKeyChecking().name(), hash, config.batchMode());
         return policies.computeIfAbsent(key, k -> {
             AtomicReference<KnownHosts> snapshot =
-                    snapshots.computeIfAbsent(k.files(), f -> new AtomicReference<>(KnownHosts.load(f)));
+                    snapshots.computeIfAbsent(k.files(), f -> new AtomicReference<>(KnownHosts.load(f, cache)));
             HostKeyPolicy.Builder b = HostKeyPolicy.builder(snapshot)
                     .mode(config.strictHostKeyChecking())
                     .prompter(config.batchMode() ? Prompter.BATCH : prompter)

@@ -53,20 +53,35 @@ public final class KnownHosts {
     private final List<Problem> problems;
     /** Lines whose host field is a plain name list, by lower-case name: looked up, not scanned. */
     private final Map<String, List<Integer>> literal;
-    /** Lines that must be matched one by one (patterns, negations, hashed names), in file order. */
-    private final int[] scanned;
+    /** Lines with patterns or negations, which must be matched one by one, in file order. */
+    private final int[] patterns;
+    /** The hashed lines of the entries as loaded (the first {@code hashed.entryCount()}): memoised, maybe cached. */
+    private final HashedLookup hashed;
+    /** Hashed lines added by {@link #plus} (keys accepted during the run), checked one by one. */
+    private final HashedNames addedHashed;
+    private final int[] addedHashedIndex;
 
-    private KnownHosts(List<Path> files, List<KnownHostsEntry> entries, List<Problem> problems) {
+    private KnownHosts(List<Path> files, List<KnownHostsEntry> entries, List<Problem> problems, HashedLookup hashed) {
         this.files = List.copyOf(files);
         this.entries = List.copyOf(entries);
         this.problems = List.copyOf(problems);
+        this.hashed = hashed;
         Map<String, List<Integer>> byName = new HashMap<>();
         int[] scan = new int[this.entries.size()];
         int scanCount = 0;
+        List<String> added = new ArrayList<>();
+        int[] addedIndex = new int[this.entries.size() - hashed.entryCount()];
         for (int i = 0; i < this.entries.size(); i++) {
-            String hosts = this.entries.get(i).hosts();
-            if (this.entries.get(i).hashed() || hosts.indexOf('*') >= 0 || hosts.indexOf('?') >= 0
-                    || hosts.indexOf('!') >= 0) {
+            KnownHostsEntry e = this.entries.get(i);
+            String hosts = e.hosts();
+            if (e.hashed()) {
+                if (i >= hashed.entryCount()) {
+                    addedIndex[added.size()] = i;
+                    added.add(hosts);
+                }
+                continue;
+            }
+            if (hosts.indexOf('*') >= 0 || hosts.indexOf('?') >= 0 || hosts.indexOf('!') >= 0) {
                 scan[scanCount++] = i;
                 continue;
             }
@@ -78,12 +93,19 @@ public final class KnownHosts {
             }
         }
         this.literal = byName;
-        this.scanned = Arrays.copyOf(scan, scanCount);
+        this.patterns = Arrays.copyOf(scan, scanCount);
+        this.addedHashed = HashedNames.of(added);
+        this.addedHashedIndex = Arrays.copyOf(addedIndex, added.size());
+    }
+
+    private static KnownHosts uncached(List<Path> files, List<KnownHostsEntry> entries, List<Problem> problems) {
+        List<HashedLookup.Part> parts = List.of(new HashedLookup.Part(0, entries.size(), Optional.empty()));
+        return new KnownHosts(files, entries, problems, HashedLookup.of(entries, parts));
     }
 
     /** No files, no entries: every key is unknown. */
     public static KnownHosts empty() {
-        return new KnownHosts(List.of(), List.of(), List.of());
+        return uncached(List.of(), List.of(), List.of());
     }
 
     /**
@@ -92,13 +114,36 @@ public final class KnownHosts {
      * @throws SshException of kind {@link SshException.Kind#CONFIG} naming the file when one exists but cannot be read
      */
     public static KnownHosts load(List<Path> files) {
+        return load(files, Optional.empty());
+    }
+
+    /**
+     * Reads the files in order, as {@link #load(List)}, remembering between runs in {@code cache} (when present) which
+     * hashed lines name which hosts. The answers are the same with or without a cache.
+     *
+     * @throws SshException of kind {@link SshException.Kind#CONFIG} naming the file when one exists but cannot be read
+     */
+    public static KnownHosts load(List<Path> files, Optional<KnownHostsCache> cache) {
+        requireNonNull(files, "files is null");
+        requireNonNull(cache, "cache is null");
         List<KnownHostsEntry> entries = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        List<HashedLookup.Part> parts = new ArrayList<>();
         for (Path file : files) {
-            Optional<String> content = read(file);
-            content.ifPresent(text -> parseInto(file, text, entries, problems));
+            int start = entries.size();
+            Optional<byte[]> content = readBytes(file);
+            content.ifPresent(bytes -> parseInto(file, decode(bytes), entries, problems));
+            Optional<KnownHostsCacheFile> cacheFile = Optional.empty();
+            if (cache.isPresent() && content.isPresent()) {
+                int[] hashedLines = entries.subList(start, entries.size()).stream()
+                        .filter(KnownHostsEntry::hashed)
+                        .mapToInt(KnownHostsEntry::line)
+                        .toArray();
+                cacheFile = cache.get().open(file, content.get(), hashedLines);
+            }
+            parts.add(new HashedLookup.Part(start, entries.size(), cacheFile));
         }
-        return new KnownHosts(files, entries, problems);
+        return new KnownHosts(files, entries, problems, HashedLookup.of(entries, parts));
     }
 
     /** Parses known_hosts text as if read from {@code file}. */
@@ -106,7 +151,7 @@ public final class KnownHosts {
         List<KnownHostsEntry> entries = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         parseInto(file, content, entries, problems);
-        return new KnownHosts(List.of(file), entries, problems);
+        return uncached(List.of(file), entries, problems);
     }
 
     /**
@@ -115,24 +160,35 @@ public final class KnownHosts {
      * @throws SshException of kind CONFIG naming the file when it exists but cannot be read or is not text
      */
     static Optional<String> read(Path file) {
-        byte[] bytes;
+        return readBytes(file).map(KnownHosts::decode);
+    }
+
+    /**
+     * The bytes of a known_hosts file, or empty when it does not exist.
+     *
+     * @throws SshException of kind CONFIG naming the file when it exists but cannot be read
+     */
+    private static Optional<byte[]> readBytes(Path file) {
         try {
-            bytes = Files.readAllBytes(file);
+            return Optional.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             throw new SshException(
                     SshException.Kind.CONFIG, "cannot read known_hosts file " + file + ": " + describe(e), e);
         }
+    }
+
+    private static String decode(byte[] bytes) {
         try {
-            return Optional.of(StandardCharsets.UTF_8
+            return StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString());
+                    .toString();
         } catch (CharacterCodingException e) {
             // OpenSSH reads bytes; names are ASCII in practice. Keep going with a lossless single-byte reading.
-            return Optional.of(new String(bytes, StandardCharsets.ISO_8859_1));
+            return new String(bytes, StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -263,29 +319,51 @@ public final class KnownHosts {
     public List<KnownHostsEntry> matching(String name) {
         requireNonNull(name, "name is null");
         // A plain name list matches exactly when it holds the name (case-insensitively), so those lines are found
-        // through the index; a fleet's known_hosts is not rescanned line by line for every connection.
+        // through the index; hashed lines through HashedLookup (remembered per name, cached across runs); only
+        // pattern lines and hashed lines accepted during this run are matched one by one.
         List<Integer> named = literal.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
-        List<KnownHostsEntry> out = new ArrayList<>(named.size());
-        int n = 0;
-        for (int i : scanned) {
-            while (n < named.size() && named.get(n) < i) {
-                out.add(entries.get(named.get(n++)));
-            }
-            if (entries.get(i).matches(name)) {
-                out.add(entries.get(i));
+        int[] hashedAt = hashed.lookup(name);
+        HashedNames.IntList found = new HashedNames.IntList();
+        for (int i : named) {
+            found.add(i);
+        }
+        for (int i : hashedAt) {
+            found.add(i);
+        }
+        for (int i : patterns) {
+            if (HostPatterns.hostList(name, entries.get(i).hosts()) == HostPatterns.ListMatch.MATCH) {
+                found.add(i);
             }
         }
-        while (n < named.size()) {
-            out.add(entries.get(named.get(n++)));
+        if (addedHashed.size() > 0) {
+            HashedNames.IntList added = new HashedNames.IntList();
+            addedHashed.scan(new HashedNames.Probe(name), 0, addedHashed.size(), added);
+            for (int k = 0; k < added.size(); k++) {
+                found.add(addedHashedIndex[added.get(k)]);
+            }
+        }
+        int[] order = found.toArray();
+        Arrays.sort(order); // file order; a line is either named, hashed or a pattern list, never two of them
+        List<KnownHostsEntry> out = new ArrayList<>(order.length);
+        for (int i : order) {
+            out.add(entries.get(i));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * How many (hashed line, name) pairs this snapshot (and those {@link #plus} made from it) checked by HMAC so far:
+     * what hashed lookups cost, for tests and measurements.
+     */
+    long hashedChecks() {
+        return hashed.checks() + addedHashed.checks();
     }
 
     /** This snapshot plus lines just appended to one of its files. */
     KnownHosts plus(List<KnownHostsEntry> added) {
         List<KnownHostsEntry> all = new ArrayList<>(entries);
         all.addAll(added);
-        return new KnownHosts(files, all, problems);
+        return new KnownHosts(files, all, problems, hashed);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.drover.ssh.internal.trust;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -10,8 +9,6 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
@@ -129,14 +126,12 @@ public record KnownHostsEntry(
         return HASH_MAGIC + b64.encodeToString(salt) + "|" + b64.encodeToString(hmacSha1(salt, name));
     }
 
-    private static byte[] hmacSha1(byte[] salt, String name) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(salt, "HmacSHA1"));
-            return mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no HmacSHA1", e);
-        }
+    /** HMAC-SHA1(salt, UTF-8 name): OpenSSH's {@code host_hash}. The salt is at most 64 bytes (20 in practice). */
+    static byte[] hmacSha1(byte[] salt, String name) {
+        HashedNames.Probe probe = new HashedNames.Probe(name);
+        Sha1.padStates(salt, 0, salt.length, probe.pads, 0, probe.w);
+        Sha1.hmac(probe.pads, 0, probe.message, probe.inner, probe.digest, 0);
+        return Sha1.bytes(probe.digest, 0);
     }
 
     @Override

@@ -155,6 +155,87 @@ class MinaIntegrationTest {
         assertThat(verifier.refusal()).get().asString().contains("REMOTE HOST IDENTIFICATION HAS CHANGED");
     }
 
+    /** A HashKnownHosts-style file: 300 hashed lines for other hosts, then the given lines for this server. */
+    private static Path hashedKnownHosts(String name, String... serverLines) throws Exception {
+        StringBuilder text = new StringBuilder();
+        java.util.Random random = new java.util.Random(7);
+        String otherKey = Tools.keyField(Path.of(fileKey + ".pub"));
+        for (int i = 0; i < 300; i++) {
+            byte[] salt = new byte[20];
+            random.nextBytes(salt);
+            text.append(KnownHostsEntry.hashName("other" + i + ".example.org", salt)).append(' ').append(otherKey)
+                    .append('\n');
+        }
+        for (String line : serverLines) {
+            text.append(line).append('\n');
+        }
+        Path kh = dir.resolve(name);
+        Files.writeString(kh, text);
+        return kh;
+    }
+
+    private static String hashedServerLine(String keyField, String marker) {
+        byte[] salt = new byte[20];
+        new java.security.SecureRandom().nextBytes(salt);
+        return marker + KnownHostsEntry.hashName(sshd.hostKeyName(), salt) + " " + keyField;
+    }
+
+    private static HostKeyVerifierAdapter handshake(KnownHosts knownHosts) {
+        HostKeyPolicy policy = HostKeyPolicy.builder(knownHosts).mode(StrictHostKeyChecking.YES).build();
+        HostKeyVerifierAdapter verifier = new HostKeyVerifierAdapter(policy, target());
+        try (ClientSession s = client.connect("root", "127.0.0.1", sshd.port,
+                        AttributeRepository.ofKeyValuePair(HostKeyVerifierAdapter.SESSION_KEY, verifier), null)
+                .verify(TIMEOUT)
+                .getSession()) {
+            // key exchange (and so the host key decision) is over once the server waits for authentication
+            s.waitFor(EnumSet.of(ClientSession.ClientSessionEvent.WAIT_AUTH, ClientSession.ClientSessionEvent.CLOSED),
+                    TIMEOUT);
+        } catch (java.io.IOException refused) {
+            // the verifier holds the reason
+        }
+        return verifier;
+    }
+
+    @Test
+    void hashedKnownHostsCachedByAnEarlierRunStillDecideEveryHandshake() throws Exception {
+        String hostKey = Tools.keyField(Path.of(sshd.hostKey + ".pub"));
+        Path kh = hashedKnownHosts("known_hosts_hashed", hashedServerLine(hostKey, ""));
+        Path cacheDir = dir.resolve("cache");
+
+        KnownHostsCache first = KnownHostsCache.in(cacheDir, 1);
+        assertThat(handshake(KnownHosts.load(List.of(kh), Optional.of(first))).decision()).get()
+                .isInstanceOf(HostKeyDecision.Accepted.class);
+        first.flush();
+
+        KnownHostsCache second = KnownHostsCache.in(cacheDir, 1);
+        KnownHosts again = KnownHosts.load(List.of(kh), Optional.of(second));
+        assertThat(handshake(again).decision()).get().isInstanceOf(HostKeyDecision.Accepted.class);
+        assertThat(again.hashedChecks()).as("answered by the cache: only the server's line checked").isEqualTo(1);
+        second.flush();
+
+        // the host key replaced in the file (same hashed name): refused, naming the line
+        String other = Tools.keyField(Path.of(Tools.keygen(dir.resolve("other-host-key"), "ed25519", 0, "") + ".pub"));
+        Files.writeString(kh, Files.readString(kh).replace(hostKey, other));
+        KnownHostsCache third = KnownHostsCache.in(cacheDir, 1);
+        HostKeyVerifierAdapter changed = handshake(KnownHosts.load(List.of(kh), Optional.of(third)));
+        assertThat(changed.refusal()).get().asString()
+                .contains("REMOTE HOST IDENTIFICATION HAS CHANGED").contains(kh + ":301");
+        third.flush();
+
+        // the real key listed again, and revoked by a line appended later: refused
+        Files.writeString(kh, Files.readString(kh).replace(other, hostKey));
+        KnownHostsCache fourth = KnownHostsCache.in(cacheDir, 1);
+        assertThat(handshake(KnownHosts.load(List.of(kh), Optional.of(fourth))).decision()).get()
+                .isInstanceOf(HostKeyDecision.Accepted.class);
+        fourth.flush();
+        Files.writeString(kh, hashedServerLine(hostKey, "@revoked ") + "\n", java.nio.file.StandardOpenOption.APPEND);
+        KnownHostsCache fifth = KnownHostsCache.in(cacheDir, 1);
+        KnownHosts revoked = KnownHosts.load(List.of(kh), Optional.of(fifth));
+        assertThat(handshake(revoked).refusal()).get().asString().contains("is marked @revoked at " + kh + ":302");
+        assertThat(revoked.hashedChecks()).as("the cached line and the appended one").isEqualTo(2);
+        fifth.flush();
+    }
+
     @Test
     void hostCertificateFromATrustedCaIsAcceptedThroughKeyExchange() throws Exception {
         String ca = "@cert-authority [127.0.0.1]:* " + Tools.keyField(Path.of(sshd.dir.resolve("host_ca") + ".pub"))

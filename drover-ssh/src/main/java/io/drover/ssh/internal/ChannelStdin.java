@@ -4,9 +4,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.ref.SoftReference;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.sshd.common.SshConstants;
@@ -17,44 +20,51 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
- * A channel's stdin that builds its {@code SSH_MSG_CHANNEL_DATA} packets itself in a few reused buffers, instead of
- * MINA's {@code ChannelOutputStream}, which allocates a fresh packet-sized array for every packet and queues packets
- * for the socket without limit (up to the remote window: 2 MiB per channel with OpenSSH). For a bulk upload to many
- * hosts those arrays were the controller's main garbage (every byte sent allocated once more) and the queued ones
- * its main live memory. Here each stream owns at most {@link #IN_FLIGHT} packet buffers: a write copies the caller's
- * bytes once into a free buffer (MINA encrypts the packet in place), hands it to the session, and gets it back when
- * the socket has taken it. A writer with no free buffer sleeps until {@link #WAKE_AT} are free again, so it fills
- * packets in runs instead of waking once per packet, and the socket always has packets queued meanwhile.
+ * A channel's stdin that builds its {@code SSH_MSG_CHANNEL_DATA} packets itself in reused buffers, instead of MINA's
+ * {@code ChannelOutputStream}, which allocates a fresh packet-sized array for every packet and queues packets for the
+ * socket without limit (up to the remote window: 2 MiB per channel with OpenSSH, so 2 GiB for 1,000 hosts fed at
+ * once). For a bulk upload to many hosts those arrays were the controller's main garbage (every byte sent was
+ * allocated once more) and the queued ones its main live memory.
  *
- * <p>Semantics are those of {@code ChannelOutputStream}: bytes are buffered up to one packet until {@link #flush()}
- * (or a full packet, or an exhausted remote window) sends them; a write blocks while the remote window is closed;
- * {@link #close()} sends what is buffered, then EOF. One writer at a time (methods are synchronized); a failed write
- * (the connection broke, the channel closed) makes this and every later call throw. {@link #abort} (the channel
- * closed) wakes a waiting writer.
+ * <p>Here a write copies the caller's bytes once into a packet buffer (MINA encrypts the packet in place), hands it to
+ * the session, and the buffer goes back to a process-wide {@link Pool} when the socket has taken it. Memory is
+ * bounded twice: a stream has at most {@link #IN_FLIGHT} packets handed to the session and not yet written (a writer
+ * at that limit sleeps until {@link #WAKE_AT} more are written, so it fills packets in runs rather than waking per
+ * packet, and the socket always has packets queued meanwhile), and all streams together hold at most
+ * {@link Pool#MAX_BUFFERS} buffers (about 64 MiB), however many channels write at once.
+ *
+ * <p>Packets carry at most {@link #MAX_DATA} bytes (OpenSSH's channel packet size; a server that allows larger
+ * packets gets more of them). Semantics are those of {@code ChannelOutputStream}: bytes are buffered up to one packet
+ * until {@link #flush()} (or a full packet, or an exhausted remote window) sends them; a write blocks while the remote
+ * window is closed; {@link #close()} sends what is buffered, then EOF. One writer at a time (methods are
+ * synchronized); a failed write (the connection broke, the channel closed) makes this and every later call throw.
+ * {@link #abort} (the channel closed) wakes a waiting writer.
  */
 final class ChannelStdin extends OutputStream {
-    /** Packet buffers per stream: one being filled, the others queued for the socket. */
-    static final int IN_FLIGHT = 8;
-    /** A writer waiting for a buffer is woken when this many are free. */
+    /** Packets a stream may have handed to the session and not yet seen written. */
+    static final int IN_FLIGHT = 16;
+    /** A writer at {@link #IN_FLIGHT} is woken when this many of its packets have been written. */
     static final int WAKE_AT = IN_FLIGHT / 2;
+    /** Data bytes per packet at most: OpenSSH's channel packet size. */
+    static final int MAX_DATA = 32 * 1024;
     /** Bytes before the data: 5 reserved for the packet header, command, recipient, data length. */
     private static final int DATA_OFFSET = SshConstants.SSH_PACKET_HEADER_LEN + 1 + 4 + 4;
     /** Room after the data for padding (at most 255) and a MAC or AEAD tag (at most 64), so encoding never grows. */
     private static final int TRAILER = 255 + 64;
+    private static final int BUFFER_SIZE = DATA_OFFSET + MAX_DATA + TRAILER;
 
     private final AbstractChannel channel;
     private final Closeable eofSender;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition returned = lock.newCondition();
-    /** Buffers the socket has written (or that were never sent): free to fill. Guarded by {@link #lock}. */
-    private final ArrayDeque<ByteArrayBuffer> free = new ArrayDeque<>(IN_FLIGHT);
+    private final Condition written = lock.newCondition();
+    /** Packets handed to the session and not yet written. Guarded by {@link #lock}. */
+    private int inFlight;
     private boolean waiting;
     private volatile IOException failure;
     // the writer's own state (guarded by this)
     private RemoteWindow window;
     private Duration windowWait;
     private int packetSize;
-    private int allocated;
     private ByteArrayBuffer current;
     private int dataLength;
     /** How many bytes the current packet may carry: the packet size, or less when the remote window is smaller. */
@@ -81,7 +91,7 @@ final class ChannelStdin extends OutputStream {
         try {
             while (len > 0) {
                 if (current == null) {
-                    start(len);
+                    start();
                 }
                 int n = Math.min(len, limit - dataLength);
                 current.putRawBytes(b, off, n);
@@ -94,10 +104,21 @@ final class ChannelStdin extends OutputStream {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            dropCurrent();
             throw new InterruptedIOException("interrupted while writing to channel " + channel.getChannelId());
         } catch (IOException e) {
             fail(e);
+            dropCurrent();
             throw e;
+        }
+    }
+
+    /** After a failure: the packet being filled is not sent, its buffer goes back to the pool. */
+    private void dropCurrent() {
+        if (current != null) {
+            Pool.INSTANCE.give(current);
+            current = null;
+            dataLength = 0;
         }
     }
 
@@ -109,6 +130,7 @@ final class ChannelStdin extends OutputStream {
                 send();
             } catch (IOException e) {
                 fail(e);
+                dropCurrent();
                 throw e;
             }
         }
@@ -120,40 +142,37 @@ final class ChannelStdin extends OutputStream {
         if (closed) {
             return;
         }
-        flush();
-        closed = true;
+        try {
+            flush();
+        } finally {
+            closed = true;
+            dropCurrent();
+        }
         eofSender.close();
     }
 
-    /** The channel closed: a writer waiting for a buffer gives up, later writes fail. Any thread. */
+    /** The channel closed: a writer waiting for its packets to be written gives up, later writes fail. Any thread. */
     void abort() {
         fail(new IOException("channel " + channel.getChannelId() + " is closed"));
         lock.lock();
         try {
-            returned.signalAll();
+            written.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Starts a packet: waits for remote window, then for a free buffer with room for what is left to write (up to a
-     * packet).
-     */
-    private void start(int wanted) throws IOException, InterruptedException {
+    /** Starts a packet: waits for remote window, for this stream's packets in flight, then for a pooled buffer. */
+    private void start() throws IOException, InterruptedException {
         if (window == null) {
             window = channel.getRemoteWindow();
             windowWait = CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.getRequired(channel);
-            packetSize = (int) Math.min(window.getPacketSize(), 1 << 20);
+            packetSize = (int) Math.min(window.getPacketSize(), MAX_DATA);
         }
         long space = window.waitForSpace(windowWait);
         limit = (int) Math.min(packetSize, space);
-        ByteArrayBuffer b = take();
-        int needed = DATA_OFFSET + Math.min(wanted, limit) + TRAILER;
-        if (b.array().length < needed) {
-            // grown to a full packet once writes are large; small writes (a protocol's lines) keep small buffers
-            b = new ByteArrayBuffer(Math.max(needed, DATA_OFFSET + packetSize + TRAILER), false);
-        }
+        awaitInFlightRoom();
+        ByteArrayBuffer b = Pool.INSTANCE.take(this::ensureOpen);
         channel.getSession().prepareBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, b);
         b.putUInt(channel.getRecipient());
         b.putUInt(0); // the data length, set by send()
@@ -161,25 +180,21 @@ final class ChannelStdin extends OutputStream {
         dataLength = 0;
     }
 
-    private ByteArrayBuffer take() throws IOException, InterruptedException {
+    private void awaitInFlightRoom() throws IOException, InterruptedException {
         lock.lock();
         try {
-            ByteArrayBuffer b = free.pollFirst();
-            if (b == null && allocated < IN_FLIGHT) {
-                allocated++;
-                return new ByteArrayBuffer(256, false);
+            if (inFlight < IN_FLIGHT) {
+                return;
             }
-            while (b == null) {
-                ensureOpen();
-                waiting = true;
-                try {
-                    returned.await();
-                } finally {
-                    waiting = false;
+            waiting = true;
+            try {
+                while (inFlight > IN_FLIGHT - WAKE_AT) {
+                    ensureOpen();
+                    written.await();
                 }
-                b = free.pollFirst();
+            } finally {
+                waiting = false;
             }
-            return b;
         } finally {
             lock.unlock();
         }
@@ -194,11 +209,17 @@ final class ChannelStdin extends OutputStream {
         b.wpos(end);
         window.consume(dataLength);
         dataLength = 0;
+        lock.lock();
+        try {
+            inFlight++;
+        } finally {
+            lock.unlock();
+        }
         IoWriteFuture f;
         try {
             f = channel.writePacket(b);
         } catch (IOException | RuntimeException e) {
-            giveBack(b);
+            written(b);
             throw e;
         }
         f.addListener(done -> {
@@ -206,16 +227,18 @@ final class ChannelStdin extends OutputStream {
                 Throwable t = done.getException();
                 fail(t instanceof IOException io ? io : new IOException("write to the channel failed: " + t, t));
             }
-            giveBack(b);
+            written(b);
         });
     }
 
-    private void giveBack(ByteArrayBuffer b) {
+    /** A packet left (or never reached) the socket: its buffer goes back to the pool, a waiting writer may go on. */
+    private void written(ByteArrayBuffer b) {
+        Pool.INSTANCE.give(b);
         lock.lock();
         try {
-            free.addLast(b);
-            if (waiting && (free.size() >= WAKE_AT || failure != null)) {
-                returned.signal();
+            inFlight--;
+            if (waiting && (inFlight <= IN_FLIGHT - WAKE_AT || failure != null)) {
+                written.signal();
             }
         } finally {
             lock.unlock();
@@ -235,6 +258,51 @@ final class ChannelStdin extends OutputStream {
     private void fail(IOException e) {
         if (failure == null) {
             failure = e;
+        }
+    }
+
+    /**
+     * Packet buffers shared by every stream in the process: at most {@link #MAX_BUFFERS} are taken at once (about
+     * 64 MiB). Buffers given back are kept for reuse through soft references, so a finished transfer's buffers stay
+     * until the heap needs the room (reusing them matters: allocating a packet buffer per packet was the churn this
+     * class removes).
+     */
+    static final class Pool {
+        static final int MAX_BUFFERS = 2048;
+        static final Pool INSTANCE = new Pool();
+
+        private final Semaphore permits = new Semaphore(MAX_BUFFERS, true);
+        private final ConcurrentLinkedQueue<SoftReference<ByteArrayBuffer>> idle = new ConcurrentLinkedQueue<>();
+
+        Pool() {}
+
+        interface Check {
+            void check() throws IOException;
+        }
+
+        /** A buffer, waiting while all {@link #MAX_BUFFERS} are taken; {@code open} is checked while waiting. */
+        ByteArrayBuffer take(Check open) throws IOException, InterruptedException {
+            while (!permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                open.check();
+            }
+            SoftReference<ByteArrayBuffer> ref;
+            while ((ref = idle.poll()) != null) {
+                ByteArrayBuffer b = ref.get();
+                if (b != null) {
+                    return b;
+                }
+            }
+            return new ByteArrayBuffer(BUFFER_SIZE, false);
+        }
+
+        void give(ByteArrayBuffer b) {
+            idle.offer(new SoftReference<>(b));
+            permits.release();
+        }
+
+        /** Buffers taken and not given back (for tests). */
+        int taken() {
+            return MAX_BUFFERS - permits.availablePermits();
         }
     }
 }

@@ -53,6 +53,15 @@ import java.util.Optional;
  * at X25519-like cost where the server supports it (OpenSSH 9.9+). Users who need post-quantum protection against
  * older servers put {@code KexAlgorithms sntrup761x25519-sha512@openssh.com} first and pay the CPU.
  *
+ * <h2>Ciphers: AES-GCM where the JVM makes it fast</h2>
+ * Unless the config sets {@code Ciphers}, drover offers OpenSSH's set, but orders it by what costs least in this JVM:
+ * {@code aes128-gcm@openssh.com} and {@code aes256-gcm@openssh.com} first when the C2 compiler runs the JDK's AES-GCM on
+ * the CPU's AES and carry-less multiply instructions, {@code chacha20-poly1305@openssh.com} first (OpenSSH's order)
+ * otherwise, e.g. in a C1-only JVM ({@code -XX:TieredStopAtLevel=1}), where AES-GCM runs in plain Java. Measured on
+ * 100 MB streams (JDK 25, Xeon with AES-NI): AES-GCM with C2 7.1 s of client CPU per GB, MINA's pure-Java ChaCha20
+ * 11.4 s (C1 or C2), AES-GCM under C1 33 s. Servers decrypt AES-GCM faster too. A {@code Ciphers} list the user wrote
+ * (ssh_config or {@code -o}) is used as written.
+ *
  * <h2>Host keys</h2>
  * Verified strictly by default; a refused key fails with {@link SshException.Kind#HOST_KEY} and a message naming the
  * known_hosts file and line and both fingerprints. {@code StrictHostKeyChecking no} must be asked for and is reported

@@ -59,6 +59,10 @@ final class Scripts {
               fi
             fi
             if [ "$owner" = 1 ]; then own=--same-owner; else own=--no-same-owner; fi
+            # GNU tar reads (and writes files) in records of 20 blocks by default: 10 KiB per system call. 128 KiB
+            # records cut the extracting tar's CPU by a third. Other tars ignore TAR_OPTIONS.
+            TAR_OPTIONS=--blocking-factor=256
+            export TAR_OPTIONS
             exec tar -x -p $own -f - -C "$stage"
             """;
 

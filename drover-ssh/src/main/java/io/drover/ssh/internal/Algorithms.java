@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.common.NamedFactory;
@@ -34,6 +35,9 @@ import org.apache.sshd.common.signature.Signature;
  * implementation costs far more client CPU per handshake than X25519 (see {@code io.drover.ssh.Ssh}'s Javadoc for
  * the measured figures). A list the user wrote is honoured in the user's order. Names MINA does not implement are
  * skipped, as OpenSSH skips names it does not know.
+ *
+ * <p>Ciphers: when the config leaves {@code Ciphers} at OpenSSH's default, AES-GCM goes first in a JVM that runs it on
+ * the CPU's AES instructions ({@link FastAesGcm}), ChaCha20 first (OpenSSH's order) elsewhere.
  */
 public final class Algorithms {
 
@@ -67,9 +71,16 @@ public final class Algorithms {
                     "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256", "diffie-hellman-group16-sha512",
                     "diffie-hellman-group18-sha512", "diffie-hellman-group14-sha256"));
 
-    /** OpenSSH's default cipher order. */
+    /** OpenSSH's default cipher order; drover's too where AES-GCM is slow ({@link FastAesGcm}). */
     static final List<String> DEFAULT_CIPHERS = List.of("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr",
             "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+
+    /**
+     * drover's cipher order where the JVM runs AES-GCM on the CPU's AES instructions: the same set, AES-GCM first
+     * (cheaper than MINA's pure-Java ChaCha20 for the controller, and than ChaCha20 in OpenSSL for the servers).
+     */
+    static final List<String> FAST_AES_CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+            "chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr");
 
     /** OpenSSH's default MAC order (umac-* are not implemented by MINA and skipped). */
     static final List<String> DEFAULT_MACS = List.of("umac-64-etm@openssh.com", "umac-128-etm@openssh.com",
@@ -124,9 +135,22 @@ public final class Algorithms {
         return nonEmpty(out, "KexAlgorithms", config.kexAlgorithms(), config);
     }
 
+    /**
+     * The cipher names to offer, in order: a list the user wrote (ssh_config or {@code -o}) as written; otherwise
+     * {@link #FAST_AES_CIPHERS} when {@code fastAes}, else OpenSSH's default order.
+     */
+    static List<String> cipherNames(HostConfig config, BooleanSupplier fastAes) {
+        List<String> configured = config.ciphers();
+        if (!configured.isEmpty() && !Set.copyOf(configured).equals(Set.copyOf(DEFAULT_CIPHERS))) {
+            return configured;
+        }
+        // only asked when the choice is drover's (FastAesGcm reads an MXBean once in a C2 JVM)
+        return fastAes.getAsBoolean() ? FAST_AES_CIPHERS : DEFAULT_CIPHERS;
+    }
+
     static List<NamedFactory<Cipher>> ciphers(HostConfig config) {
         List<NamedFactory<Cipher>> out = new ArrayList<>();
-        for (String name : orDefault(config.ciphers(), DEFAULT_CIPHERS)) {
+        for (String name : cipherNames(config, FastAesGcm::available)) {
             BuiltinCiphers c = CIPHERS_BY_NAME.get(name.toLowerCase(Locale.ROOT));
             if (c != null && c.isSupported()) {
                 out.add(c);

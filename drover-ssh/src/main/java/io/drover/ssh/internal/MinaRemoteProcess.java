@@ -35,18 +35,20 @@ final class MinaRemoteProcess implements RemoteProcess {
     private final MinaConnection connection;
     private final ChannelExec channel;
     private final MarkerFilterInputStream marked;
+    private final ChannelStdin stdin;
     private final boolean pty;
     private final CompletableFuture<ExitStatus> exit;
     private final AtomicBoolean killed;
 
-    private MinaRemoteProcess(MinaConnection connection, ChannelExec channel, String marker, boolean pty,
-            CompletableFuture<ExitStatus> exit, AtomicBoolean killed) {
+    private MinaRemoteProcess(MinaConnection connection, ChannelExec channel, ChannelStdin stdin, String marker,
+            boolean pty, CompletableFuture<ExitStatus> exit, AtomicBoolean killed) {
         this.connection = connection;
         this.channel = channel;
         this.pty = pty;
         this.exit = exit;
         this.killed = killed;
         this.marked = new MarkerFilterInputStream(pty ? channel.getInvertedOut() : channel.getInvertedErr(), marker);
+        this.stdin = stdin;
         checkExit(channel, exit);
     }
 
@@ -58,6 +60,8 @@ final class MinaRemoteProcess implements RemoteProcess {
             Duration openTimeout) throws java.io.IOException {
         CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
         AtomicBoolean killed = new AtomicBoolean();
+        // EOF: MINA's own stdin stream of the channel (which exists once it is open) sends it when closed
+        ChannelStdin stdin = new ChannelStdin(channel, () -> channel.getInvertedIn().close());
         channel.addChannelListener(new ChannelListener() {
             @Override
             public void channelStateChanged(Channel c, String hint) {
@@ -66,6 +70,7 @@ final class MinaRemoteProcess implements RemoteProcess {
 
             @Override
             public void channelClosed(Channel c, Throwable reason) {
+                stdin.abort();
                 checkExit(channel, exit);
                 if (exit.isDone()) {
                     return;
@@ -82,7 +87,7 @@ final class MinaRemoteProcess implements RemoteProcess {
             }
         });
         channel.open().verify(openTimeout);
-        return new MinaRemoteProcess(connection, channel, marker, pty, exit, killed);
+        return new MinaRemoteProcess(connection, channel, stdin, marker, pty, exit, killed);
     }
 
     private static void checkExit(ChannelExec channel, CompletableFuture<ExitStatus> exit) {
@@ -99,7 +104,7 @@ final class MinaRemoteProcess implements RemoteProcess {
 
     @Override
     public OutputStream stdin() {
-        return channel.getInvertedIn();
+        return stdin;
     }
 
     @Override

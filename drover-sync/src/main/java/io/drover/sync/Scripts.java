@@ -31,7 +31,8 @@ final class Scripts {
     /** Prepares the stage (repairing and cleaning up earlier runs first), then extracts the tar on stdin into it. */
     private static final String STAGE = COMMON + """
             if [ "$mode" = sync ]; then
-              mkdir -p -- "$parent"; cd -- "$parent"
+              [ -d "$parent" ] || mkdir -p -- "$parent"
+              cd -- "$parent"
               if [ ! -e "$base" ] && [ ! -L "$base" ]; then
                 for o in .drover-old."$base".*; do
                   if [ -d "$o" ]; then
@@ -41,7 +42,9 @@ final class Scripts {
                   fi
                 done
               fi
-              rm -rf -- .drover-stage."$base".* .drover-old."$base".*
+              for o in .drover-stage."$base".* .drover-old."$base".*; do
+                if [ -e "$o" ] || [ -L "$o" ]; then rm -rf -- .drover-stage."$base".* .drover-old."$base".*; break; fi
+              done
               if ! mkdir -- "$stage"; then
                 [ -e "$stage" ] && echo "drover: $parent/$stage was just made by another drover: is $parent shared with another host (NFS, or a lab host without its own $parent)? Each host needs its own" >&2
                 exit 1
@@ -51,8 +54,11 @@ final class Scripts {
                 chown --reference="$base" -- "$stage" 2>/dev/null || :
               fi
             else
-              mkdir -p -- "$root"; cd -- "$root"
-              rm -rf -- .drover-upload.*
+              [ -d "$root" ] || mkdir -p -- "$root"
+              cd -- "$root"
+              for o in .drover-upload.*; do
+                if [ -e "$o" ] || [ -L "$o" ]; then rm -rf -- .drover-upload.*; break; fi
+              done
               if ! mkdir -m 700 -- "$stage"; then
                 [ -e "$stage" ] && echo "drover: $root/$stage was just made by another drover: is $root shared with another host (NFS, or a lab host without its own $root)? Each host needs its own" >&2
                 exit 1
@@ -80,13 +86,24 @@ final class Scripts {
               rm -rf -- "$old"
             else
               cd -- "$root/$stage"
-              find . -mindepth 1 -type d -exec sh -c 'for d; do mkdir -p -- "$0/$d"; done' "$root" {} +
-              find . -mindepth 1 ! -type d -exec sh -c 'for f; do mv -fT -- "$f" "$0/$f"; done' "$root" {} +
-              if [ "$owner" = 1 ]; then
-                find . -mindepth 1 -type d -exec sh -c 'for d; do chown --reference="$d" -- "$0/$d"; done' "$root" {} +
+              flat=1
+              for f in * .[!.]* ..?*; do
+                if [ -d "$f" ] && [ ! -L "$f" ]; then flat=0; break; fi
+              done
+              if [ "$flat" = 1 ]; then
+                # only files and symlinks (the common upload): rename each into place, no find and no extra shell
+                for f in * .[!.]* ..?*; do
+                  if [ -e "$f" ] || [ -L "$f" ]; then mv -fT -- "$f" "$root/$f"; fi
+                done
+              else
+                find . -mindepth 1 -type d -exec sh -c 'for d; do mkdir -p -- "$0/$d"; done' "$root" {} +
+                find . -mindepth 1 ! -type d -exec sh -c 'for f; do mv -fT -- "$f" "$0/$f"; done' "$root" {} +
+                if [ "$owner" = 1 ]; then
+                  find . -mindepth 1 -type d -exec sh -c 'for d; do chown --reference="$d" -- "$0/$d"; done' "$root" {} +
+                fi
+                find . -mindepth 1 -depth -type d -exec sh -c \\
+                  'for d; do chmod --reference="$d" -- "$0/$d" && touch -r "$d" -- "$0/$d"; done' "$root" {} +
               fi
-              find . -mindepth 1 -depth -type d -exec sh -c \\
-                'for d; do chmod --reference="$d" -- "$0/$d" && touch -r "$d" -- "$0/$d"; done' "$root" {} +
               cd -- "$root"
               rm -rf -- "$stage"
             fi

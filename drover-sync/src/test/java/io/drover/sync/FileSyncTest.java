@@ -244,6 +244,34 @@ class FileSyncTest {
     }
 
     @Test
+    void anUploadOfSingleFilesADotfileAndASymlinkRenamesEachIntoPlaceAndLeavesNoStageBehind() throws Exception {
+        Path dest = Files.createDirectories(home("fs3").resolve("flat"));
+        SampleTree.write(dest.resolve("unrelated"), "keep me");
+        SampleTree.write(dest.resolve("a.txt"), "old");
+        Path src = Files.createDirectories(tmp.resolve("flat-src"));
+        SampleTree.write(src.resolve("a.txt"), "new");
+        SampleTree.write(src.resolve(".hidden"), "dot");
+        SampleTree.write(src.resolve("-dash"), "dash");
+        SampleTree.run("chmod", "0600", src.resolve("a.txt").toString());
+        Files.createSymbolicLink(src.resolve("link"), Path.of("a.txt"));
+        List<Source> sources = Stream.of("a.txt", ".hidden", "-dash", "link").map(n -> Source.named(src.resolve(n)))
+                .toList();
+        RunReport<Void> report = FileSync.upload(ssh).hosts(List.of("fs3")).sources(sources).root("/root/flat").build()
+                .run();
+        assertThat(report.problems()).isEmpty();
+        assertThat(Files.readString(dest.resolve("unrelated"))).isEqualTo("keep me");
+        assertThat(Files.readString(dest.resolve("a.txt"))).isEqualTo("new");
+        assertThat(TreeSnapshot.of(dest).get("a.txt")).isEqualTo(TreeSnapshot.of(src).get("a.txt"));
+        assertThat(Files.readString(dest.resolve(".hidden"))).isEqualTo("dot");
+        assertThat(Files.readString(dest.resolve("-dash"))).isEqualTo("dash");
+        assertThat(Files.readSymbolicLink(dest.resolve("link"))).isEqualTo(Path.of("a.txt"));
+        try (Stream<Path> s = Files.list(dest)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("unrelated", "a.txt",
+                    ".hidden", "-dash", "link");
+        }
+    }
+
+    @Test
     void theThenCommandRunsInTheRootOnEveryHostAndItsFailureFailsTheHost() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("s"));
         SampleTree.write(src.resolve("marker"), "here");

@@ -119,6 +119,16 @@ final class MinaRemoteProcess implements RemoteProcess {
 
     @Override
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
+        return awaitExit(exit, timeout, connection.destination());
+    }
+
+    /**
+     * {@link RemoteProcess#waitFor} over a future exit status: empty on timeout; a failure is rethrown as an
+     * {@link SshException} of the caller's thread (same kind and message), anything else as a CHANNEL failure of
+     * the command on {@code destination}.
+     */
+    static Optional<ExitStatus> awaitExit(CompletableFuture<ExitStatus> exit, Duration timeout, String destination)
+            throws InterruptedException {
         try {
             return Optional.of(exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
@@ -127,7 +137,7 @@ final class MinaRemoteProcess implements RemoteProcess {
             if (e.getCause() instanceof SshException se) {
                 throw new SshException(se.kind(), se.getMessage(), se);
             }
-            throw new SshException(Kind.CHANNEL, "command on " + connection.destination() + " failed: " + e.getCause(),
+            throw new SshException(Kind.CHANNEL, "command on " + destination + " failed: " + e.getCause(),
                     e.getCause());
         }
     }

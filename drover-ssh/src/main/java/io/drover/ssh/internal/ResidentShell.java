@@ -16,9 +16,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -362,17 +360,7 @@ final class ResidentShell {
 
         @Override
         public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-            try {
-                return Optional.of(exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
-            } catch (TimeoutException e) {
-                return Optional.empty();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SshException se) {
-                    throw new SshException(se.kind(), se.getMessage(), se);
-                }
-                throw new SshException(Kind.CHANNEL, "command on " + connection.destination() + " failed: "
-                        + e.getCause(), e.getCause());
-            }
+            return MinaRemoteProcess.awaitExit(exit, timeout, connection.destination());
         }
 
         /** Kills the command's whole process tree: the resident shell's session, which is then replaced. */

@@ -2,9 +2,9 @@ package io.drover.ssh;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,23 +22,19 @@ import org.junit.jupiter.api.Test;
 
 /** A remote command's stdin on real OpenSSH hosts: bulk data, flushing, flow control, and a writer cut off. */
 class StdinTest {
+    @SshHosts(count = 1, prefix = "in")
     static SshFleet fleet;
     static Ssh ssh;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
-        fleet = SshFleet.builder().hosts(1).namePrefix("in").start();
+    static void client() {
         ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void close() {
         if (ssh != null) {
             ssh.close();
-        }
-        if (fleet != null) {
-            fleet.close();
         }
     }
 

@@ -2,13 +2,13 @@ package io.drover.ssh.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drover.ssh.CommandRequest;
 import io.drover.ssh.ExitStatus;
 import io.drover.ssh.RemoteProcess;
 import io.drover.ssh.Ssh;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -23,23 +23,19 @@ import org.junit.jupiter.api.Test;
 
 /** The packet buffers behind a command's stdin: bounded process-wide, and every one given back. */
 class ChannelStdinTest {
+    @SshHosts(count = 1, prefix = "cs")
     static SshFleet fleet;
     static Ssh ssh;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
-        fleet = SshFleet.builder().hosts(1).namePrefix("cs").start();
+    static void client() {
         ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void close() {
         if (ssh != null) {
             ssh.close();
-        }
-        if (fleet != null) {
-            fleet.close();
         }
     }
 

@@ -90,6 +90,29 @@ class StdinTest {
     }
 
     @Test
+    void closingStdinAfterTheCommandExitedAndItsChannelClosedIsQuietWhenNothingWasLeftUnsent() throws Exception {
+        try (RemoteProcess p = ssh.connect("in1").start(CommandRequest.of("true"))) {
+            assertThat(p.waitFor(Duration.ofSeconds(30))).contains(ExitStatus.code(0));
+            OutputStream stdin = p.stdin();
+            // probe until the channel's close has reached the client: a flushed byte then has nowhere to go
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            boolean refused = false;
+            while (!refused && System.nanoTime() < deadline) {
+                try {
+                    stdin.write('x');
+                    stdin.flush();
+                    Thread.sleep(10);
+                } catch (IOException e) {
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("the channel never closed").isTrue();
+            stdin.close(); // nothing buffered: no error
+            stdin.close();
+        }
+    }
+
+    @Test
     void aCommandThatDoesNotReadHoldsTheWriterBackAndKillingItReleasesTheWriter() throws Exception {
         RemoteProcess p = ssh.connect("in1").start(CommandRequest.of("sleep 600"));
         AtomicLong written = new AtomicLong();

@@ -124,22 +124,32 @@ final class ChannelStdin extends OutputStream {
 
     @Override
     public synchronized void flush() throws IOException {
-        ensureOpen();
-        if (current != null && dataLength > 0) {
-            try {
+        try {
+            ensureOpen();
+            if (current != null && dataLength > 0) {
                 send();
-            } catch (IOException e) {
-                fail(e);
-                dropCurrent();
-                throw e;
             }
+        } catch (IOException e) {
+            // the caller learns here that the buffered bytes are lost; they are not reported again by close()
+            fail(e);
+            dropCurrent();
+            throw e;
         }
     }
 
-    /** Sends what is buffered, then EOF. Idempotent. */
+    /**
+     * Sends what is buffered, then EOF. Idempotent. Closing after the channel closed (the command already exited) with
+     * nothing buffered is not an error: there is nothing left to deliver. Buffered bytes that can no longer be sent
+     * are.
+     */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
+            return;
+        }
+        if (failure != null && (current == null || dataLength == 0)) {
+            closed = true;
+            dropCurrent();
             return;
         }
         try {

@@ -8,6 +8,11 @@ import java.util.Set;
 /**
  * The algorithm names OpenSSH 9.2p1 (Debian 12 build) supports and its client defaults, and kex_assemble_names():
  * the {@code +} (append), {@code -} (remove, wildcards allowed), {@code ^} (prepend) and explicit list forms.
+ *
+ * <p>One name beyond 9.2: {@code mlkem768x25519-sha256} (OpenSSH 9.9+, its default first choice from 10.0), which MINA
+ * SSHD 2.20 implements, is a valid {@code KexAlgorithms} name, so that a config written for a newer {@code ssh} loads.
+ * It is not in the default list (9.2's, which {@code drover config} prints as {@code ssh -G} does); drover's own
+ * connection default offers it anyway ({@code io.drover.ssh.internal.Algorithms#DEFAULT_KEX}).
  */
 final class Algorithms {
     private Algorithms() {}
@@ -23,7 +28,7 @@ final class Algorithms {
             + "diffie-hellman-group14-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,"
             + "diffie-hellman-group-exchange-sha1,diffie-hellman-group-exchange-sha256,ecdh-sha2-nistp256,"
             + "ecdh-sha2-nistp384,ecdh-sha2-nistp521,curve25519-sha256,curve25519-sha256@libssh.org,"
-            + "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com");
+            + "sntrup761x25519-sha512,sntrup761x25519-sha512@openssh.com,mlkem768x25519-sha256");
     /** sshkey_alg_list(0, 0, 1): every key and signature algorithm, certificates included. */
     static final List<String> ALL_KEYS = split("ssh-ed25519,ssh-ed25519-cert-v01@openssh.com,"
             + "sk-ssh-ed25519@openssh.com,sk-ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256,"

@@ -31,7 +31,8 @@ import java.util.concurrent.FutureTask;
  * {@link #warnings() warning} (OpenSSH refuses the file); a keyword counts as covered when an {@code IgnoreUnknown}
  * line anywhere before it matches it (OpenSSH only honours the value active at that point). Host name
  * canonicalisation never queries DNS: {@code CanonicalizeHostname} triggers the final pass but the name is kept.
- * {@code ForkAfterAuthentication} without a command is not refused.
+ * {@code ForkAfterAuthentication} without a command is not refused. {@code KexAlgorithms} also accepts
+ * {@code mlkem768x25519-sha256} (OpenSSH 9.9+; 9.2 refuses it), which drover implements.
  *
  * <p>Files are read and parsed once, at load; {@link #resolve} reads nothing and is safe to call from many threads.
  * {@code Match exec} commands run through {@code $SHELL -c} (default {@code /bin/sh}); each distinct expanded

@@ -50,7 +50,9 @@ import java.util.Optional;
  * publickey authentication; 20 handshakes each, warm JIT, 2-core machine, local OpenSSH 9.2 sshd): curve25519-sha256
  * about 18 ms, ecdh-sha2-nistp256 about 20 ms, sntrup761x25519-sha512@openssh.com about 73 ms per handshake (cold JIT:
  * 42 ms vs 120-140 ms). At fleet scale that is minutes of CPU per 10,000 hosts. ML-KEM gives post-quantum protection
- * at X25519-like cost where the server supports it (OpenSSH 9.9+). Users who need post-quantum protection against
+ * at X25519-like cost where the server supports it (OpenSSH 9.9+): {@code MlKemCostTest} (same measure, 30 handshakes
+ * each, against an embedded MINA host in a JVM of its own) gave, warm, curve25519-sha256 9-10 ms and
+ * mlkem768x25519-sha256 12 ms per handshake (sntrup761 about 96 ms). Users who need post-quantum protection against
  * older servers put {@code KexAlgorithms sntrup761x25519-sha512@openssh.com} first and pay the CPU.
  *
  * <h2>Ciphers: AES-GCM where the JVM makes it fast</h2>

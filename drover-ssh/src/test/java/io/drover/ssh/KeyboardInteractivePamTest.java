@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,9 @@ class KeyboardInteractivePamTest {
         assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
         assumeTrue(SshFleet.namespacesAvailable(),
                 "needs root and unshare: PAM's passwd/shadow are bind-mounted inside the host's own mount namespace");
+        assumeTrue(List.of("/etc/passwd", "/etc/shadow", "/etc/pam.d/sshd").stream()
+                .allMatch(f -> Files.isRegularFile(Path.of(f))),
+                "needs /etc/passwd, /etc/shadow and /etc/pam.d/sshd to bind-mount over (sshd built with PAM)");
         // inside the fleet directory: the host's namespace hides the rest of /tmp and /root, not that
         Path fleetDir = dir.resolve("fleet");
         Path etc = Files.createDirectories(fleetDir.resolve("pam-etc"));
@@ -102,15 +106,25 @@ class KeyboardInteractivePamTest {
                 .filter(c -> Files.isExecutable(Path.of(c))).findFirst().orElseThrow();
     }
 
-    /** SHA-512 crypt of {@code secret}, computed by {@code openssl passwd -6 -stdin} (the secret goes through stdin). */
+    /**
+     * SHA-512 crypt of {@code secret} by libc's crypt(3) through perl (perl-base is essential on Debian; openssl's CLI
+     * may be absent), the secret going through stdin, never a command line.
+     */
     static String sha512Crypt(String secret) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("openssl", "passwd", "-6", "-stdin").start();
+        String alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        SecureRandom random = new SecureRandom();
+        StringBuilder salt = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            salt.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        Process p = new ProcessBuilder("perl", "-e", "chomp(my $p = <STDIN>); print crypt($p, q($6$" + salt + "$))")
+                .redirectErrorStream(true).start();
         try (OutputStream in = p.getOutputStream()) {
             in.write((secret + "\n").getBytes(UTF_8));
         }
         String hash = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(hash).startsWith("$6$");
+        assertThat(hash).startsWith("$6$" + salt + "$");
         return hash;
     }
 

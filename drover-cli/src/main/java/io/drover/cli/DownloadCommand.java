@@ -8,6 +8,7 @@ import io.drover.cli.runs.RunStore;
 import io.drover.core.Download;
 import io.drover.core.ErrorPolicy;
 import io.drover.core.Task;
+import io.drover.ssh.Ssh;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,7 +122,7 @@ final class DownloadCommand implements Callable<Integer> {
         shown.quiet = quiet;
         shown.color = color;
         shown.noProgress = noProgress;
-        var prompter = ssh.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli);
+        var prompter = ssh.prompter(cli);
         RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
         try (RunOutput out = new RunOutput(shown, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 names, log.on())) {
@@ -129,9 +130,12 @@ final class DownloadCommand implements Callable<Integer> {
                 host.download(download);
                 return null;
             };
-            var settings = new FleetRunner.Settings(targets, ssh, parallel, Optional.ofNullable(timeout),
-                    failFast ? ErrorPolicy.failFast() : ErrorPolicy.collect(), prompter);
-            FleetRunner.Outcome outcome = FleetRunner.execute(cli, out, settings, "download", task);
+            var settings = new FleetRunner.Settings(targets, parallel, Optional.ofNullable(timeout),
+                    failFast ? ErrorPolicy.failFast() : ErrorPolicy.collect());
+            FleetRunner.Outcome outcome;
+            try (Ssh client = FleetRunner.newSsh(ssh, prompter, out, parallel)) {
+                outcome = FleetRunner.execute(cli, out, client, settings, "download", task);
+            }
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
             int code = ExitCodes.of(kinds, outcome.interrupted(), false);
             Map<String, String> destinations = new java.util.HashMap<>();
@@ -146,7 +150,7 @@ final class DownloadCommand implements Callable<Integer> {
             RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(outcome.started()), outcome.started(),
                     outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null, null,
-                            false, null, List.of(), null, false, failFast, null),
+                            false, null, List.of(), null, false, failFast, null, null),
                     outcome.interrupted(), code, entries));
             List<String> trailer = new ArrayList<>();
             if (!report.allOk()) {

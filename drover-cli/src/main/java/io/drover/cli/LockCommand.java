@@ -3,6 +3,8 @@ package io.drover.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.drover.api.EventListener;
+import io.drover.cli.output.Durations;
+import io.drover.cli.runs.RunRecord;
 import io.drover.ssh.Ssh;
 import io.drover.sync.ClusterLock;
 import io.drover.sync.ClusterLockException;
@@ -97,7 +99,7 @@ final class LockCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CompletableFuture<Integer> stop = new CompletableFuture<>();
         Thread caller = Thread.currentThread();
-        try (Ssh client = newSsh(ssh, cli, EventListener.NONE, 64);
+        try (Ssh client = ssh.newSsh(ssh.prompter(cli), EventListener.NONE, 64);
                 AutoCloseable sigint = Interrupts.onInterrupt(cli.ownsProcess(), () -> {
                     stop.complete(ExitCodes.INTERRUPTED);
                     caller.interrupt();
@@ -277,6 +279,29 @@ final class LockCommand implements Callable<Integer> {
             }
             return Optional.of(lockOptions(lockFile, lockTimeout, sudo, holder, EventListener.NONE));
         }
+
+        /** What a run record keeps of the lock {@link #resolve} returned: null for none. */
+        RunRecord.Lock toRecord(Optional<LockOptions> resolved) {
+            return resolved.map(o -> new RunRecord.Lock(o.path(),
+                    lockTimeout == null ? null : lockTimeout.toMillis() + "ms")).orElse(null);
+        }
+
+        /**
+         * Takes the lock of a recorded run again ({@code --retry-failed}): its file and timeout, unless given anew;
+         * nothing when the run held none or {@code --no-lock} is given.
+         */
+        void inherit(RunRecord.Lock recorded) {
+            if (recorded == null || noLock) {
+                return;
+            }
+            lock = true;
+            if (lockFile == null) {
+                lockFile = recorded.file();
+            }
+            if (lockTimeout == null && recorded.timeout() != null) {
+                lockTimeout = Durations.parse(recorded.timeout());
+            }
+        }
     }
 
     /** Lock settings from the command line; the heartbeat runs every second (faster for timeouts under 2 s). */
@@ -324,19 +349,5 @@ final class LockCommand implements Callable<Integer> {
             out.put(c.name(), c.target().destination());
         }
         return out;
-    }
-
-    /** An {@link Ssh} configured from the ssh options as {@code drover run} configures its own. */
-    static Ssh newSsh(SshOptions options, CliEnv cli, EventListener listener, int dials) {
-        Ssh.Builder sb = Ssh.builder()
-                .prompter(options.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli))
-                .listener(listener).maxConcurrentDials(dials);
-        if (options.noConfigFile()) {
-            sb.noConfigFile();
-        } else {
-            options.configPath().ifPresent(sb::configFile);
-        }
-        options.sshOptions().forEach(sb::option);
-        return sb.build();
     }
 }

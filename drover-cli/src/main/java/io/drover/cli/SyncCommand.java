@@ -169,7 +169,7 @@ final class SyncCommand implements Callable<Integer> {
             RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
             try (RunOutput out = new RunOutput(output, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
                     names, log.on());
-                    Ssh client = LockCommand.newSsh(sshOptions, cli, out.listener(), 64)) {
+                    Ssh client = sshOptions.newSsh(sshOptions.prompter(cli), out.listener(), 64)) {
                 FileSync sync = build(client, job, sources, destinations, out);
                 AtomicBoolean interrupted = new AtomicBoolean();
                 Instant started = Instant.now();
@@ -191,7 +191,7 @@ final class SyncCommand implements Callable<Integer> {
                             code = interrupted.get() ? ExitCodes.INTERRUPTED
                                     : e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
                             return finish(store, out, report, code, interrupted.get(), job, hosts, sshOptions,
-                                    destinations, trailer);
+                                    destinations, lockOptions.toRecord(lockWanted), trailer);
                         }
                         held.lost().thenAccept(loss -> {
                             out.phase(loss + ": stopping");
@@ -214,7 +214,7 @@ final class SyncCommand implements Callable<Integer> {
                 List<String> kinds = report.results().stream().map(Outcomes::kind).toList();
                 code = ExitCodes.of(kinds, interrupted.get(), lost);
                 return finish(store, out, report, code, interrupted.get(), job, hosts, sshOptions, destinations,
-                        trailer);
+                        lockOptions.toRecord(lockWanted), trailer);
             } catch (SyncException e) {
                 throw new UsageException(e.getMessage(), e);
             } catch (RuntimeException e) {
@@ -250,7 +250,8 @@ final class SyncCommand implements Callable<Integer> {
         }
 
         private int finish(RunStore store, RunOutput out, RunReport<Void> report, int code, boolean interrupted,
-                Job job, HostOptions hosts, SshOptions ssh, Map<String, String> destinations, List<String> trailer) {
+                Job job, HostOptions hosts, SshOptions ssh, Map<String, String> destinations, RunRecord.Lock lockHeld,
+                List<String> trailer) {
             List<RunRecord.HostEntry> entries = new ArrayList<>();
             for (HostResult<Void> r : report.results()) {
                 var exit = Outcomes.exitCode(r);
@@ -263,7 +264,7 @@ final class SyncCommand implements Callable<Integer> {
                     report.duration().toMillis(), job.command(), job.recordArgs(), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null,
                             ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, null,
-                            List.of(), null, false, false, null),
+                            List.of(), null, false, false, null, lockHeld),
                     interrupted, code, entries));
             if (!report.allOk()) {
                 trailer.add("drover: " + job.command() + " " + record.id() + " recorded (drover runs " + record.id()

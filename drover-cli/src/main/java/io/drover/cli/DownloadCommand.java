@@ -17,14 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover download}: a file or tree from every host, each into its own local name. */
 @Command(name = "download", mixinStandardHelpOptions = true, sortOptions = false,
@@ -40,19 +36,7 @@ import picocli.CommandLine.Spec;
             "      # writes ./logs/web1/app/, ./logs/web2/app/, ./logs/web3/app/",
             "  drover download -i inventory.ini --limit db /etc/my.cnf conf/ --json"
         })
-final class DownloadCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
+final class DownloadCommand extends FleetCommand {
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "64",
             description = "Download from at most N hosts at once (default: ${DEFAULT-VALUE}).")
     int parallel;
@@ -138,8 +122,7 @@ final class DownloadCommand implements Callable<Integer> {
             }
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
             int code = ExitCodes.of(kinds, outcome.interrupted(), false);
-            Map<String, String> destinations = new java.util.HashMap<>();
-            targets.forEach(c -> destinations.put(c.name(), c.target().destination()));
+            Map<String, String> destinations = Targets.destinations(targets);
             List<RunRecord.HostEntry> entries = new ArrayList<>();
             for (HostResult<?> r : outcome.report().results()) {
                 entries.add(new RunRecord.HostEntry(r.host(), destinations.getOrDefault(r.host(), r.host()),

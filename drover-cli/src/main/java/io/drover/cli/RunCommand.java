@@ -1,6 +1,5 @@
 package io.drover.cli;
 
-import io.drover.api.HostResult;
 import io.drover.cli.output.Durations;
 import io.drover.cli.output.Outcomes;
 import io.drover.cli.runs.RunRecord;
@@ -22,14 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Stack;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover run}: one command on many hosts. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -55,21 +51,9 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 all ok; 1 a command failed, timed out or was skipped;",
             "2 bad input; 3 a host was unreachable (wins over 1); 130 interrupted."
         })
-final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class RunCommand extends FleetCommand {
     @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
-    @picocli.CommandLine.Mixin
-    LockCommand.Options lock = new LockCommand.Options();
+    ClusterLockOptions lock = new ClusterLockOptions();
 
     @Option(names = "--parallel", paramLabel = "N",
             description = "Run on at most N hosts at once (default: 256; connecting: at most 64 at once).")
@@ -189,7 +173,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UsageException("--stdin - and --stdin-hosts both want standard input; give one of them a file");
         }
         Optional<LockOptions> lockWanted =
-                lock.resolve(false, LockCommand.holderCommand(spec), sudo);
+                lock.resolve(false, holderCommand(), sudo);
         var config = Targets.sshConfig(ssh, cli);
         Targets.printWarnings(config, spec.commandLine().getErr());
         List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);
@@ -222,9 +206,9 @@ final class RunCommand implements Callable<Integer> {
             try (Ssh client = FleetRunner.newSsh(ssh, prompter, out, n)) {
                 if (lockWanted.isPresent()) {
                     try {
-                        held = ClusterLock.acquire(client, LockCommand.destinations(targets), lockWanted.get());
+                        held = ClusterLock.acquire(client, Targets.destinations(targets), lockWanted.get());
                     } catch (ClusterLockException e) {
-                        return LockCommand.refused(e, spec.commandLine().getErr());
+                        return ClusterLockOptions.refused(e, spec.commandLine().getErr());
                     }
                 }
                 try {
@@ -362,15 +346,7 @@ final class RunCommand implements Callable<Integer> {
 
     private RunRecord record(String id, FleetRunner.Outcome outcome, int code, RunRecord previous,
             List<Targets.Chosen> targets, RunRecord.Lock lockHeld) {
-        Map<String, String> destinations = new java.util.HashMap<>();
-        targets.forEach(c -> destinations.put(c.name(), c.target().destination()));
-        List<RunRecord.HostEntry> entries = new ArrayList<>();
-        for (HostResult<?> r : outcome.report().results()) {
-            var exit = Outcomes.exitCode(r);
-            entries.add(new RunRecord.HostEntry(r.host(), destinations.getOrDefault(r.host(), r.host()), Outcomes.kind(r),
-                    r.isOk() ? Integer.valueOf(0) : exit.isPresent() ? Integer.valueOf(exit.getAsInt()) : null,
-                    Outcomes.signal(r).orElse(null), r.duration().toMillis(), Outcomes.error(r)));
-        }
+        List<RunRecord.HostEntry> entries = Records.hostEntries(outcome.report(), Targets.destinations(targets));
         RunRecord.Options options = new RunRecord.Options(
                 ssh.configFile == null ? null : ssh.noConfigFile() ? "none"
                         : Path.of(ssh.configFile).toAbsolutePath().toString(),

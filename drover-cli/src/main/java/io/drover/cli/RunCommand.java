@@ -172,8 +172,7 @@ final class RunCommand extends FleetCommand {
         if ("-".equals(stdin) && hosts.stdinHosts) {
             throw new UsageException("--stdin - and --stdin-hosts both want standard input; give one of them a file");
         }
-        Optional<LockOptions> lockWanted =
-                lock.resolve(false, holderCommand(), sudo);
+        Optional<LockOptions> lockWanted = lock.resolve(false, holderCommand(), sudo);
         var config = Targets.sshConfig(ssh, cli);
         Targets.printWarnings(config, spec.commandLine().getErr());
         List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);

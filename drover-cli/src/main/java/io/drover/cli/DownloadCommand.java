@@ -8,6 +8,7 @@ import io.drover.cli.runs.RunStore;
 import io.drover.core.Download;
 import io.drover.core.ErrorPolicy;
 import io.drover.core.Task;
+import io.drover.ssh.Ssh;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover download}: a file or tree from every host, each into its own local name. */
 @Command(name = "download", mixinStandardHelpOptions = true, sortOptions = false,
@@ -39,19 +36,7 @@ import picocli.CommandLine.Spec;
             "      # writes ./logs/web1/app/, ./logs/web2/app/, ./logs/web3/app/",
             "  drover download -i inventory.ini --limit db /etc/my.cnf conf/ --json"
         })
-final class DownloadCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
+final class DownloadCommand extends FleetCommand {
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "64",
             description = "Download from at most N hosts at once (default: ${DEFAULT-VALUE}).")
     int parallel;
@@ -121,7 +106,7 @@ final class DownloadCommand implements Callable<Integer> {
         shown.quiet = quiet;
         shown.color = color;
         shown.noProgress = noProgress;
-        var prompter = ssh.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli);
+        var prompter = ssh.prompter(cli);
         RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
         try (RunOutput out = new RunOutput(shown, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 names, log.on())) {
@@ -129,13 +114,15 @@ final class DownloadCommand implements Callable<Integer> {
                 host.download(download);
                 return null;
             };
-            var settings = new FleetRunner.Settings(targets, ssh, parallel, Optional.ofNullable(timeout),
-                    failFast ? ErrorPolicy.failFast() : ErrorPolicy.collect(), prompter);
-            FleetRunner.Outcome outcome = FleetRunner.execute(cli, out, settings, "download", task);
+            var settings = new FleetRunner.Settings(targets, parallel, Optional.ofNullable(timeout),
+                    failFast ? ErrorPolicy.failFast() : ErrorPolicy.collect());
+            FleetRunner.Outcome outcome;
+            try (Ssh client = FleetRunner.newSsh(ssh, prompter, out, parallel)) {
+                outcome = FleetRunner.execute(cli, out, client, settings, "download", task);
+            }
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
             int code = ExitCodes.of(kinds, outcome.interrupted(), false);
-            Map<String, String> destinations = new java.util.HashMap<>();
-            targets.forEach(c -> destinations.put(c.name(), c.target().destination()));
+            Map<String, String> destinations = Targets.destinations(targets);
             List<RunRecord.HostEntry> entries = new ArrayList<>();
             for (HostResult<?> r : outcome.report().results()) {
                 entries.add(new RunRecord.HostEntry(r.host(), destinations.getOrDefault(r.host(), r.host()),
@@ -146,7 +133,7 @@ final class DownloadCommand implements Callable<Integer> {
             RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(outcome.started()), outcome.started(),
                     outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null, null,
-                            false, null, List.of(), null, false, failFast, null),
+                            false, null, List.of(), null, false, failFast, null, null),
                     outcome.interrupted(), code, entries));
             List<String> trailer = new ArrayList<>();
             if (!report.allOk()) {

@@ -12,6 +12,7 @@ import io.drover.core.RunOptions;
 import io.drover.core.Task;
 import io.drover.ssh.Prompter;
 import io.drover.ssh.Ssh;
+import io.drover.sync.ClusterLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +32,7 @@ final class FleetRunner {
      * @param parallel at most this many hosts connect and run at once
      * @param timeout per-host limit, empty for none
      */
-    record Settings(List<Targets.Chosen> hosts, SshOptions ssh, int parallel, Optional<Duration> timeout, ErrorPolicy policy,
-            Prompter prompter) {}
+    record Settings(List<Targets.Chosen> hosts, int parallel, Optional<Duration> timeout, ErrorPolicy policy) {}
 
     /**
      * What happened: every host's result, whether the user interrupted the run, and its wall time from before
@@ -40,31 +40,36 @@ final class FleetRunner {
      */
     record Outcome(RunReport<?> report, boolean interrupted, Instant started, Duration wall) {}
 
-    static <T> Outcome execute(CliEnv env, RunOutput out, Settings s, String name, Task<T> task) {
-        return execute(env, out, s, name, task, java.util.Optional.empty());
-    }
-
     /**
-     * As {@link #execute(CliEnv, RunOutput, Settings, String, Task)}, under a cluster lock already held: when the
-     * lock is lost, the run is cancelled (remote commands killed, hosts not started skipped).
+     * The {@link Ssh} for a run of {@code parallel} hosts: at most 64 dials at once; of the SSH layer's events only
+     * retries and warnings reach the output (dials are shown as the group reports them, by host name).
      */
-    static <T> Outcome execute(CliEnv env, RunOutput out, Settings s, String name, Task<T> task,
-            java.util.Optional<io.drover.sync.ClusterLock> lock) {
-        Instant started = Instant.now();
-        // dials are shown as the group reports them (by host name); from the SSH layer only retries and warnings
+    static Ssh newSsh(SshOptions options, Prompter prompter, RunOutput out, int parallel) {
         EventListener sshEvents = e -> {
             if (e instanceof DroverEvent.Retry || e instanceof DroverEvent.Warning) {
                 out.listener().on(e);
             }
         };
-        Ssh.Builder sb = Ssh.builder().prompter(s.prompter()).listener(sshEvents)
-                .maxConcurrentDials(Math.min(s.parallel(), 64));
-        if (s.ssh().noConfigFile()) {
-            sb.noConfigFile();
-        } else {
-            s.ssh().configPath().ifPresent(sb::configFile);
-        }
-        s.ssh().sshOptions().forEach(sb::option);
+        return options.newSsh(prompter, sshEvents, Math.min(parallel, 64));
+    }
+
+    static <T> Outcome execute(CliEnv env, RunOutput out, Ssh ssh, Settings s, String name, Task<T> task) {
+        return execute(env, out, ssh, s, name, task, Optional.empty());
+    }
+
+    /**
+     * As {@link #execute(CliEnv, RunOutput, Ssh, Settings, String, Task)}, under a cluster lock already held
+     * through the same {@code ssh}: when the lock is lost, the run is cancelled (remote commands killed, hosts not
+     * started skipped). The lock is released when the run ends, before the hosts are disconnected, since its
+     * holders use the run's connections; the caller still closes it on every other path ({@code close} is
+     * idempotent).
+     *
+     * @param ssh connects to the hosts; a connection it already holds (the lock's) is used, not dialed again. Left
+     *     open.
+     */
+    static <T> Outcome execute(CliEnv env, RunOutput out, Ssh ssh, Settings s, String name, Task<T> task,
+            Optional<ClusterLock> lock) {
+        Instant started = Instant.now();
         Cancellation cancel = Cancellation.create();
         lock.ifPresent(l -> l.lost().thenAccept(loss -> {
             out.phase("the cluster lock was lost: stopping remote commands");
@@ -73,13 +78,12 @@ final class FleetRunner {
         Thread runner = Thread.currentThread();
         AtomicBoolean interrupted = new AtomicBoolean();
         RunReport<?> report;
-        try (Ssh ssh = sb.build();
-                AutoCloseable sigint = Interrupts.onInterrupt(env.ownsProcess(), () -> {
-                    interrupted.set(true);
-                    out.phase("interrupted: stopping remote commands (Ctrl-C again to quit at once)");
-                    cancel.cancel("interrupted");
-                    runner.interrupt();
-                })) {
+        try (AutoCloseable sigint = Interrupts.onInterrupt(env.ownsProcess(), () -> {
+            interrupted.set(true);
+            out.phase("interrupted: stopping remote commands (Ctrl-C again to quit at once)");
+            cancel.cancel("interrupted");
+            runner.interrupt();
+        })) {
             RunOptions options = RunOptions.defaults().withErrorPolicy(s.policy()).withCancellation(cancel);
             if (s.timeout().isPresent()) {
                 options = options.withTaskTimeout(s.timeout().get());
@@ -94,7 +98,19 @@ final class FleetRunner {
                 }
             }
             try (Group group = gb.connect()) {
-                report = group.run(name, task, options);
+                try {
+                    report = group.run(name, task, options);
+                } finally {
+                    // closing the group closes the connections the lock's holders use: release the lock first, with
+                    // an interrupt from Ctrl-C cleared so that the release waits for the holders to end
+                    if (lock.isPresent()) {
+                        boolean wasInterrupted = Thread.interrupted();
+                        lock.get().close();
+                        if (wasInterrupted) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
             } catch (DroverException e) {
                 if (!interrupted.get()) {
                     throw e;

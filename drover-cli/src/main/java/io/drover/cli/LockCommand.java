@@ -14,21 +14,15 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover lock}: the cluster lock on its own, for maintenance or around a local command. */
 @Command(name = "lock", mixinStandardHelpOptions = true, sortOptions = false,
@@ -48,19 +42,7 @@ import picocli.CommandLine.Spec;
                 + "code; 1 the lock is held by someone else (or failed on a host); 3 a host was unreachable; "
                 + "4 the lock was lost; 130 interrupted (the lock is released)."
         })
-final class LockCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
+final class LockCommand extends FleetCommand {
     @Option(names = "--lock-file", paramLabel = "PATH",
             description = "The lock file on every host (default: " + LockOptions.DEFAULT_PATH + "); its directory "
                     + "must exist. A file on a file system shared by several hosts locks them against each other.")
@@ -92,12 +74,14 @@ final class LockCommand implements Callable<Integer> {
             throw new UsageException(hold ? "give --hold or a COMMAND, not both"
                     : "say what to do with the lock: --hold, or -- COMMAND to run while it is held");
         }
-        LockOptions options = lockOptions(lockFile, lockTimeout, sudo, holderCommand(spec), EventListener.NONE);
-        Map<String, String> targets = destinations(Targets.expand(hosts, null, Targets.sshConfig(ssh, cli), cli));
+        LockOptions options = ClusterLockOptions.lockOptions(lockFile, lockTimeout, sudo, holderCommand(),
+                EventListener.NONE);
+        Map<String, String> targets = Targets.destinations(Targets.expand(hosts, null, Targets.sshConfig(ssh, cli),
+                cli));
         PrintWriter err = spec.commandLine().getErr();
         CompletableFuture<Integer> stop = new CompletableFuture<>();
         Thread caller = Thread.currentThread();
-        try (Ssh client = newSsh(ssh, cli, EventListener.NONE, 64);
+        try (Ssh client = ssh.newSsh(ssh.prompter(cli), EventListener.NONE, 64);
                 AutoCloseable sigint = Interrupts.onInterrupt(cli.ownsProcess(), () -> {
                     stop.complete(ExitCodes.INTERRUPTED);
                     caller.interrupt();
@@ -107,7 +91,7 @@ final class LockCommand implements Callable<Integer> {
                 lock = ClusterLock.acquire(client, targets, options);
             } catch (ClusterLockException e) {
                 Thread.interrupted();
-                return stop.isDone() ? ExitCodes.INTERRUPTED : refused(e, err);
+                return stop.isDone() ? ExitCodes.INTERRUPTED : ClusterLockOptions.refused(e, err);
             }
             try (lock) {
                 String where = Folding.fold(lock.hosts()) + " (" + plural(lock.hosts().size(), "host") + ")";
@@ -232,111 +216,5 @@ final class LockCommand implements Callable<Integer> {
 
     private static String plural(int n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
-    }
-
-    // ---------------------------------------------------------------- shared with sync, upload and run
-
-    /**
-     * {@code --lock}, {@code --no-lock}, {@code --lock-file} and {@code --lock-timeout} for commands that can hold
-     * the cluster lock while they work ({@code sync} by default; {@code upload} and {@code run} when asked).
-     */
-    static final class Options {
-        @Option(names = "--lock", description = "Hold the cluster lock while working: fail at once if another "
-                + "drover holds it; stop and exit 4 if it is lost.")
-        boolean lock;
-
-        @Option(names = "--no-lock", description = "Do not take the cluster lock.")
-        boolean noLock;
-
-        @Option(names = "--lock-file", paramLabel = "PATH",
-                description = "The lock file on every host (default: " + LockOptions.DEFAULT_PATH + "); "
-                        + "implies --lock.")
-        String lockFile;
-
-        @Option(names = "--lock-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "The lock is lost when a host has not answered the heartbeat for this long "
-                        + "(default: 10s).")
-        Duration lockTimeout;
-
-        /**
-         * The lock to take, or empty for none.
-         *
-         * @param byDefault whether the command locks unless told not to
-         * @param holder what to write into the lock files (the command line)
-         * @throws UsageException for contradicting or invalid options
-         */
-        Optional<LockOptions> resolve(boolean byDefault, String holder, boolean sudo) {
-            if (noLock && (lock || lockFile != null)) {
-                throw new UsageException("--no-lock contradicts " + (lock ? "--lock" : "--lock-file " + lockFile));
-            }
-            if (noLock || !(lock || lockFile != null || byDefault)) {
-                if (lockTimeout != null && !noLock) {
-                    throw new UsageException("--lock-timeout needs --lock");
-                }
-                return Optional.empty();
-            }
-            return Optional.of(lockOptions(lockFile, lockTimeout, sudo, holder, EventListener.NONE));
-        }
-    }
-
-    /** Lock settings from the command line; the heartbeat runs every second (faster for timeouts under 2 s). */
-    static LockOptions lockOptions(String file, Duration timeout, boolean sudo, String holder,
-            EventListener listener) {
-        try {
-            LockOptions.Builder b = LockOptions.builder().command(holder).sudo(sudo).listener(listener);
-            if (file != null) {
-                b.path(file);
-            }
-            if (timeout != null) {
-                Duration interval = timeout.compareTo(Duration.ofSeconds(2)) >= 0 ? Duration.ofSeconds(1)
-                        : timeout.dividedBy(4);
-                if (interval.isZero()) {
-                    throw new UsageException("--lock-timeout " + timeout.toMillis() + "ms is too short");
-                }
-                b.heartbeat(interval, timeout);
-            }
-            return b.build();
-        } catch (SyncException | IllegalArgumentException e) {
-            throw new UsageException(e.getMessage().replace("lock path", "--lock-file"), e);
-        }
-    }
-
-    /**
-     * Prints why the lock was not taken ({@code drover: cluster lock PATH is held on web3 by alice@ctl pid 42
-     * since ...: drover sync ...}) and returns the exit code: 3 when a host was unreachable, else 1.
-     */
-    static int refused(ClusterLockException e, PrintWriter err) {
-        say(err, e.getMessage());
-        return e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
-    }
-
-    /** What a holder writes into the lock files: {@code drover} and the arguments as given. */
-    static String holderCommand(CommandLine.Model.CommandSpec spec) {
-        List<String> args = spec.commandLine().getParseResult() == null ? List.of()
-                : spec.root().commandLine().getParseResult().originalArgs();
-        return ("drover " + String.join(" ", args)).strip();
-    }
-
-    /** Host names (as output and results show them) to the destinations to connect to, in order. */
-    static Map<String, String> destinations(List<Targets.Chosen> chosen) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Targets.Chosen c : chosen) {
-            out.put(c.name(), c.target().destination());
-        }
-        return out;
-    }
-
-    /** An {@link Ssh} configured from the ssh options as {@code drover run} configures its own. */
-    static Ssh newSsh(SshOptions options, CliEnv cli, EventListener listener, int dials) {
-        Ssh.Builder sb = Ssh.builder()
-                .prompter(options.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli))
-                .listener(listener).maxConcurrentDials(dials);
-        if (options.noConfigFile()) {
-            sb.noConfigFile();
-        } else {
-            options.configPath().ifPresent(sb::configFile);
-        }
-        options.sshOptions().forEach(sb::option);
-        return sb.build();
     }
 }

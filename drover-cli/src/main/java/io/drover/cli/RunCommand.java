@@ -1,6 +1,5 @@
 package io.drover.cli;
 
-import io.drover.api.HostResult;
 import io.drover.cli.output.Durations;
 import io.drover.cli.output.Outcomes;
 import io.drover.cli.runs.RunRecord;
@@ -9,6 +8,10 @@ import io.drover.core.ErrorPolicy;
 import io.drover.core.Shell;
 import io.drover.core.Task;
 import io.drover.ssh.Prompter;
+import io.drover.ssh.Ssh;
+import io.drover.sync.ClusterLock;
+import io.drover.sync.ClusterLockException;
+import io.drover.sync.LockOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -18,14 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Stack;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover run}: one command on many hosts. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -51,21 +51,9 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 all ok; 1 a command failed, timed out or was skipped;",
             "2 bad input; 3 a host was unreachable (wins over 1); 130 interrupted."
         })
-final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class RunCommand extends FleetCommand {
     @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
-    @picocli.CommandLine.Mixin
-    LockCommand.Options lock = new LockCommand.Options();
+    ClusterLockOptions lock = new ClusterLockOptions();
 
     @Option(names = "--parallel", paramLabel = "N",
             description = "Run on at most N hosts at once (default: 256; connecting: at most 64 at once).")
@@ -184,13 +172,12 @@ final class RunCommand implements Callable<Integer> {
         if ("-".equals(stdin) && hosts.stdinHosts) {
             throw new UsageException("--stdin - and --stdin-hosts both want standard input; give one of them a file");
         }
-        java.util.Optional<io.drover.sync.LockOptions> lockWanted =
-                lock.resolve(false, LockCommand.holderCommand(spec), sudo);
+        Optional<LockOptions> lockWanted = lock.resolve(false, holderCommand(), sudo);
         var config = Targets.sshConfig(ssh, cli);
         Targets.printWarnings(config, spec.commandLine().getErr());
         List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);
         List<String> names = Targets.names(targets);
-        Prompter prompter = ssh.askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli);
+        Prompter prompter = ssh.prompter(cli);
 
         try (StdinSpool spool = stdin == null ? null : StdinSpool.of(stdin, cli.stdin());
                 RunOutput out = new RunOutput(output, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
@@ -210,33 +197,33 @@ final class RunCommand implements Callable<Integer> {
                 host.run(built);
                 return null;
             };
-            var settings = new FleetRunner.Settings(targets, ssh, n, Optional.ofNullable(timeout), policy, prompter);
-            io.drover.sync.ClusterLock held = null;
-            io.drover.ssh.Ssh lockSsh = null;
+            var settings = new FleetRunner.Settings(targets, n, Optional.ofNullable(timeout), policy);
+            ClusterLock held = null;
             FleetRunner.Outcome outcome;
-            try {
+            // one Ssh for the lock and the command: each host is dialed once, its lock holder and command share
+            // the connection
+            try (Ssh client = FleetRunner.newSsh(ssh, prompter, out, n)) {
                 if (lockWanted.isPresent()) {
-                    lockSsh = LockCommand.newSsh(ssh, cli, out.listener(), Math.min(n, 64));
                     try {
-                        held = io.drover.sync.ClusterLock.acquire(lockSsh, LockCommand.destinations(targets),
-                                lockWanted.get());
-                    } catch (io.drover.sync.ClusterLockException e) {
-                        return LockCommand.refused(e, spec.commandLine().getErr());
+                        held = ClusterLock.acquire(client, Targets.destinations(targets), lockWanted.get());
+                    } catch (ClusterLockException e) {
+                        return ClusterLockOptions.refused(e, spec.commandLine().getErr());
                     }
                 }
-                outcome = FleetRunner.execute(cli, out, settings, "run", task, Optional.ofNullable(held));
-            } finally {
-                if (held != null) {
-                    held.close();
-                }
-                if (lockSsh != null) {
-                    lockSsh.close();
+                try {
+                    outcome = FleetRunner.execute(cli, out, client, settings, "run", task, Optional.ofNullable(held));
+                } finally {
+                    // before the Ssh closes, or the holders' connections close under a lock still held
+                    if (held != null) {
+                        held.close();
+                    }
                 }
             }
             boolean lockLost = held != null && held.isLost();
             List<String> kinds = outcome.report().results().stream().map(Outcomes::kind).toList();
             int code = ExitCodes.of(kinds, outcome.interrupted(), lockLost);
-            RunRecord record = store.write(record(store.newId(outcome.started()), outcome, code, previous, targets));
+            RunRecord record = store.write(record(store.newId(outcome.started()), outcome, code, previous, targets,
+                    lock.toRecord(lockWanted)));
             List<String> trailer = new ArrayList<>();
             if (lockLost) {
                 trailer.add("drover: " + held.loss().orElseThrow() + " (the cluster lock); the run was stopped");
@@ -301,6 +288,7 @@ final class RunCommand implements Callable<Integer> {
         if (!parsed.hasMatchedOption("--max-failures")) {
             maxFailures = o.maxFailures();
         }
+        lock.inherit(o.lock());
         if (command.isEmpty()) {
             command = new ArrayList<>(previous.args());
         }
@@ -356,23 +344,15 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunRecord record(String id, FleetRunner.Outcome outcome, int code, RunRecord previous,
-            List<Targets.Chosen> targets) {
-        Map<String, String> destinations = new java.util.HashMap<>();
-        targets.forEach(c -> destinations.put(c.name(), c.target().destination()));
-        List<RunRecord.HostEntry> entries = new ArrayList<>();
-        for (HostResult<?> r : outcome.report().results()) {
-            var exit = Outcomes.exitCode(r);
-            entries.add(new RunRecord.HostEntry(r.host(), destinations.getOrDefault(r.host(), r.host()), Outcomes.kind(r),
-                    r.isOk() ? Integer.valueOf(0) : exit.isPresent() ? Integer.valueOf(exit.getAsInt()) : null,
-                    Outcomes.signal(r).orElse(null), r.duration().toMillis(), Outcomes.error(r)));
-        }
+            List<Targets.Chosen> targets, RunRecord.Lock lockHeld) {
+        List<RunRecord.HostEntry> entries = Records.hostEntries(outcome.report(), Targets.destinations(targets));
         RunRecord.Options options = new RunRecord.Options(
                 ssh.configFile == null ? null : ssh.noConfigFile() ? "none"
                         : Path.of(ssh.configFile).toAbsolutePath().toString(),
                 ssh.user, ssh.port, ssh.options, parallel, timeout == null ? null : timeout.toMillis() + "ms",
                 ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, cd, env,
                 stdin == null || stdin.equals("-") ? stdin : Path.of(stdin).toAbsolutePath().toString(), pty,
-                failFast, maxFailures);
+                failFast, maxFailures, lockHeld);
         var report = outcome.report();
         return new RunRecord(RunRecord.VERSION, id, outcome.started(), outcome.wall().toMillis(), "run", command,
                 hosts.toSelection(previous == null ? null : previous.id()), options, outcome.interrupted(), code,

@@ -1,5 +1,8 @@
 package io.drover.cli;
 
+import io.drover.api.EventListener;
+import io.drover.ssh.Prompter;
+import io.drover.ssh.Ssh;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,5 +86,27 @@ final class SshOptions {
 
     boolean noConfigFile() {
         return "none".equals(configFile);
+    }
+
+    /** What answers the SSH layer's questions; asks for the password now when {@code --ask-pass} was given. */
+    Prompter prompter(CliEnv cli) {
+        return askPass ? TtyPrompter.askingPasswordOnce(cli) : TtyPrompter.forEnv(cli);
+    }
+
+    /**
+     * The one {@link Ssh} of a command, configured from these options.
+     *
+     * @param listener receives the SSH layer's events (retries, warnings)
+     * @param dials at most this many connects at once
+     */
+    Ssh newSsh(Prompter prompter, EventListener listener, int dials) {
+        Ssh.Builder sb = Ssh.builder().prompter(prompter).listener(listener).maxConcurrentDials(dials);
+        if (noConfigFile()) {
+            sb.noConfigFile();
+        } else {
+            configPath().ifPresent(sb::configFile);
+        }
+        sshOptions().forEach(sb::option);
+        return sb.build();
     }
 }

@@ -19,15 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover sync}: replace a directory tree on every host, atomically per host, under the cluster lock. */
 @Command(name = "sync", mixinStandardHelpOptions = true, sortOptions = false,
@@ -53,19 +50,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 all ok; 1 failed somewhere (or the lock is held by another drover); 2 bad input; "
                 + "3 a host unreachable; 4 the cluster lock was lost; 130 interrupted."
         })
-final class SyncCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
+final class SyncCommand extends FleetCommand {
     @Option(names = {"-r", "--root"}, required = true, paramLabel = "DIR",
             description = "The remote directory to replace (absolute; not '/', not a mount point). Its parent is "
                     + "created when missing.")
@@ -84,7 +69,7 @@ final class SyncCommand implements Callable<Integer> {
     boolean allOrNothing;
 
     @Mixin
-    LockCommand.Options lock;
+    ClusterLockOptions lock;
 
     @Mixin
     OutputOptions output;
@@ -99,7 +84,7 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() {
         Job job = new Job(FileSync.Mode.SYNC, root, sources, Optional.ofNullable(syncTool), allOrNothing, true,
                 "sync", concat(List.of("--root", root), sources));
-        return transfer.execute(main.env(), spec, hosts, ssh, lock, output, log, job);
+        return transfer.execute(this, lock, output, log, job);
     }
 
     static List<String> concat(List<String> a, List<String> b) {
@@ -146,8 +131,13 @@ final class SyncCommand implements Callable<Integer> {
                         + "(default: 60s); it is reported as timed out.")
         Duration stallTimeout;
 
-        int execute(CliEnv cli, CommandLine.Model.CommandSpec spec, HostOptions hosts, SshOptions sshOptions,
-                LockCommand.Options lockOptions, OutputOptions output, LogOptions log, Job job) {
+        /** Runs {@code job} for {@code command} (a {@code sync} or an {@code upload}) with these options. */
+        int execute(FleetCommand command, ClusterLockOptions lockOptions, OutputOptions output, LogOptions log,
+                Job job) {
+            CliEnv cli = command.main.env();
+            CommandLine.Model.CommandSpec spec = command.spec;
+            HostOptions hosts = command.hosts;
+            SshOptions sshOptions = command.ssh;
             hosts.validate();
             output.validate();
             if (parallel < 1) {
@@ -162,14 +152,14 @@ final class SyncCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage(), e);
             }
             List<Targets.Chosen> targets = Targets.expand(hosts, null, Targets.sshConfig(sshOptions, cli), cli);
-            Map<String, String> destinations = LockCommand.destinations(targets);
+            Map<String, String> destinations = Targets.destinations(targets);
             List<String> names = Targets.names(targets);
             Optional<LockOptions> lockWanted = lockOptions.resolve(job.lockByDefault(),
-                    LockCommand.holderCommand(spec), sudo);
+                    command.holderCommand(), sudo);
             RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
             try (RunOutput out = new RunOutput(output, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
                     names, log.on());
-                    Ssh client = LockCommand.newSsh(sshOptions, cli, out.listener(), 64)) {
+                    Ssh client = sshOptions.newSsh(sshOptions.prompter(cli), out.listener(), 64)) {
                 FileSync sync = build(client, job, sources, destinations, out);
                 AtomicBoolean interrupted = new AtomicBoolean();
                 Instant started = Instant.now();
@@ -191,7 +181,7 @@ final class SyncCommand implements Callable<Integer> {
                             code = interrupted.get() ? ExitCodes.INTERRUPTED
                                     : e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
                             return finish(store, out, report, code, interrupted.get(), job, hosts, sshOptions,
-                                    destinations, trailer);
+                                    destinations, lockOptions.toRecord(lockWanted), trailer);
                         }
                         held.lost().thenAccept(loss -> {
                             out.phase(loss + ": stopping");
@@ -214,7 +204,7 @@ final class SyncCommand implements Callable<Integer> {
                 List<String> kinds = report.results().stream().map(Outcomes::kind).toList();
                 code = ExitCodes.of(kinds, interrupted.get(), lost);
                 return finish(store, out, report, code, interrupted.get(), job, hosts, sshOptions, destinations,
-                        trailer);
+                        lockOptions.toRecord(lockWanted), trailer);
             } catch (SyncException e) {
                 throw new UsageException(e.getMessage(), e);
             } catch (RuntimeException e) {
@@ -250,20 +240,14 @@ final class SyncCommand implements Callable<Integer> {
         }
 
         private int finish(RunStore store, RunOutput out, RunReport<Void> report, int code, boolean interrupted,
-                Job job, HostOptions hosts, SshOptions ssh, Map<String, String> destinations, List<String> trailer) {
-            List<RunRecord.HostEntry> entries = new ArrayList<>();
-            for (HostResult<Void> r : report.results()) {
-                var exit = Outcomes.exitCode(r);
-                entries.add(new RunRecord.HostEntry(r.host(), destinations.getOrDefault(r.host(), r.host()),
-                        Outcomes.kind(r),
-                        r.isOk() ? Integer.valueOf(0) : exit.isPresent() ? Integer.valueOf(exit.getAsInt()) : null,
-                        Outcomes.signal(r).orElse(null), r.duration().toMillis(), Outcomes.error(r)));
-            }
+                Job job, HostOptions hosts, SshOptions ssh, Map<String, String> destinations, RunRecord.Lock lockHeld,
+                List<String> trailer) {
+            List<RunRecord.HostEntry> entries = Records.hostEntries(report, destinations);
             RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(), report.started(),
                     report.duration().toMillis(), job.command(), job.recordArgs(), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null,
                             ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, null,
-                            List.of(), null, false, false, null),
+                            List.of(), null, false, false, null, lockHeld),
                     interrupted, code, entries));
             if (!report.allOk()) {
                 trailer.add("drover: " + job.command() + " " + record.id() + " recorded (drover runs " + record.id()

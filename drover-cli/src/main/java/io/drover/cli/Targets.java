@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,6 +51,15 @@ final class Targets {
 
     static List<String> names(List<Chosen> hosts) {
         return hosts.stream().map(Chosen::name).toList();
+    }
+
+    /** Host names (as output and results show them) to the destinations to connect to, in order. */
+    static Map<String, String> destinations(List<Chosen> hosts) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Chosen c : hosts) {
+            out.put(c.name(), c.target().destination());
+        }
+        return out;
     }
 
     /**

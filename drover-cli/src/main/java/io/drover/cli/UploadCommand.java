@@ -4,13 +4,9 @@ import io.drover.sync.FileSync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code drover upload}: add files to a directory on every host, each file replaced atomically. */
 @Command(name = "upload", mixinStandardHelpOptions = true, sortOptions = false,
@@ -30,24 +26,12 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 all ok; 1 failed somewhere; 2 bad input; 3 a host unreachable; 4 the cluster lock "
                 + "(--lock) was lost; 130 interrupted."
         })
-final class UploadCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    HostOptions hosts;
-
-    @Mixin
-    SshOptions ssh;
-
+final class UploadCommand extends FleetCommand {
     @Mixin
     SyncCommand.Transfer transfer;
 
     @Mixin
-    LockCommand.Options lock;
+    ClusterLockOptions lock;
 
     @Mixin
     OutputOptions output;
@@ -65,6 +49,6 @@ final class UploadCommand implements Callable<Integer> {
         List<String> sources = paths.subList(0, paths.size() - 1);
         SyncCommand.Job job = new SyncCommand.Job(FileSync.Mode.UPLOAD, dest, List.copyOf(sources), Optional.empty(),
                 false, false, "upload", paths);
-        return transfer.execute(main.env(), spec, hosts, ssh, lock, output, log, job);
+        return transfer.execute(this, lock, output, log, job);
     }
 }

@@ -78,13 +78,29 @@ public record RunRecord(int version, String id, Instant started, long durationMs
     /**
      * The options that shape what happens on the hosts (null or empty where not given). Durations are kept as
      * typed ({@code 30s}).
+     *
+     * @param lock the cluster lock the run took (or was refused), null for none; records written before drover
+     *     kept this have no {@code lock} field and read as null (no lock)
      */
     public record Options(String sshConfig, String user, Integer port, List<String> sshOptions, Integer parallel,
             String timeout, String connectTimeout, boolean sudo, String cd, List<String> env, String stdin,
-            boolean pty, boolean failFast, String maxFailures) {
+            boolean pty, boolean failFast, String maxFailures, Lock lock) {
         public Options {
             sshOptions = List.copyOf(sshOptions);
             env = List.copyOf(env);
+        }
+    }
+
+    /**
+     * The cluster lock a run held ({@code --lock}, {@code --lock-file}, {@code --lock-timeout}); it was taken
+     * through {@code sudo -n} when {@link Options#sudo()} is set.
+     *
+     * @param file the lock file on every host
+     * @param timeout the heartbeat timeout as given ({@code 4000ms}), null for the default
+     */
+    public record Lock(String file, String timeout) {
+        public Lock {
+            requireNonNull(file, "file is null");
         }
     }
 

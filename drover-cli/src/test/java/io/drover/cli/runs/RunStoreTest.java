@@ -22,7 +22,7 @@ class RunStoreTest {
                 List.of("uname", "-r"),
                 new RunRecord.Selection(List.of("web[1-3]"), List.of(), false, null, null, List.of("web2"), null),
                 new RunRecord.Options("/tmp/ssh_config", null, null, List.of(), 10, "30s", null, true, "/srv",
-                        List.of("A=1"), null, false, false, "10%"),
+                        List.of("A=1"), null, false, false, "10%", new RunRecord.Lock("/tmp/deploy.lock", "4000ms")),
                 false, 1, hosts);
     }
 
@@ -90,6 +90,44 @@ class RunStoreTest {
         assertThat(ids).hasSize(10);
         assertThat(ids.getFirst()).isEqualTo("20250307-000000-014");
         assertThat(ids.getLast()).isEqualTo("20250307-000000-005");
+    }
+
+    /** A record as drover wrote it before run records kept the cluster lock (no {@code lock} in the options). */
+    static final String BEFORE_LOCKS_WERE_RECORDED = """
+            {
+              "version" : 1,
+              "id" : "20261122-052850-745",
+              "started" : "2026-11-22T05:28:50.745521583Z",
+              "duration_ms" : 688,
+              "command" : "run",
+              "args" : [ "echo", "hi" ],
+              "selection" : {
+                "hosts" : [ "web1" ], "host_files" : [ ], "stdin_hosts" : false, "inventory" : null,
+                "limit" : null, "exclude" : [ ], "retry_of" : null
+              },
+              "options" : {
+                "ssh_config" : "none", "user" : null, "port" : 1, "ssh_options" : [ ], "parallel" : null,
+                "timeout" : null, "connect_timeout" : "2000ms", "sudo" : true, "cd" : null, "env" : [ ],
+                "stdin" : null, "pty" : false, "fail_fast" : false, "max_failures" : null
+              },
+              "interrupted" : false,
+              "exit_code" : 3,
+              "hosts" : [ {
+                "host" : "web1", "destination" : "web1", "result" : "unreachable", "exit_code" : null,
+                "signal" : null, "duration_ms" : 0, "error" : "Connection refused"
+              } ]
+            }
+            """;
+
+    @Test
+    void aRecordWrittenBeforeLocksWereRecordedReadsAsAnUnlockedRun() throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("20261122-052850-745.json"), BEFORE_LOCKS_WERE_RECORDED);
+        RunRecord r = new RunStore(dir, InstantSource.system()).find("last");
+        assertThat(r.options().lock()).isNull();
+        assertThat(r.options().sudo()).isTrue();
+        assertThat(r.options().connectTimeout()).isEqualTo("2000ms");
+        assertThat(r.notOk()).containsExactly("web1");
     }
 
     @Test

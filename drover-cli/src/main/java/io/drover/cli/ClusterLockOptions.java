@@ -1,0 +1,110 @@
+package io.drover.cli;
+
+import io.drover.api.EventListener;
+import io.drover.cli.output.Durations;
+import io.drover.cli.runs.RunRecord;
+import io.drover.sync.ClusterLockException;
+import io.drover.sync.LockOptions;
+import io.drover.sync.SyncException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --lock}, {@code --no-lock}, {@code --lock-file} and {@code --lock-timeout} for commands that can hold
+ * the cluster lock while they work ({@code sync} by default; {@code upload} and {@code run} when asked).
+ */
+final class ClusterLockOptions {
+    @Option(names = "--lock", description = "Hold the cluster lock while working: fail at once if another "
+            + "drover holds it; stop and exit 4 if it is lost.")
+    boolean lock;
+
+    @Option(names = "--no-lock", description = "Do not take the cluster lock.")
+    boolean noLock;
+
+    @Option(names = "--lock-file", paramLabel = "PATH",
+            description = "The lock file on every host (default: " + LockOptions.DEFAULT_PATH + "); "
+                    + "implies --lock.")
+    String lockFile;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The lock is lost when a host has not answered the heartbeat for this long "
+                    + "(default: 10s).")
+    Duration lockTimeout;
+
+    /**
+     * The lock to take, or empty for none.
+     *
+     * @param byDefault whether the command locks unless told not to
+     * @param holder what to write into the lock files (the command line)
+     * @throws UsageException for contradicting or invalid options
+     */
+    Optional<LockOptions> resolve(boolean byDefault, String holder, boolean sudo) {
+        if (noLock && (lock || lockFile != null)) {
+            throw new UsageException("--no-lock contradicts " + (lock ? "--lock" : "--lock-file " + lockFile));
+        }
+        if (noLock || !(lock || lockFile != null || byDefault)) {
+            if (lockTimeout != null && !noLock) {
+                throw new UsageException("--lock-timeout needs --lock");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(lockOptions(lockFile, lockTimeout, sudo, holder, EventListener.NONE));
+    }
+
+    /** What a run record keeps of the lock {@link #resolve} returned: null for none. */
+    RunRecord.Lock toRecord(Optional<LockOptions> resolved) {
+        return resolved.map(o -> new RunRecord.Lock(o.path(),
+                lockTimeout == null ? null : lockTimeout.toMillis() + "ms")).orElse(null);
+    }
+
+    /**
+     * Takes the lock of a recorded run again ({@code --retry-failed}): its file and timeout, unless given anew;
+     * nothing when the run held none or {@code --no-lock} is given.
+     */
+    void inherit(RunRecord.Lock recorded) {
+        if (recorded == null || noLock) {
+            return;
+        }
+        lock = true;
+        if (lockFile == null) {
+            lockFile = recorded.file();
+        }
+        if (lockTimeout == null && recorded.timeout() != null) {
+            lockTimeout = Durations.parse(recorded.timeout());
+        }
+    }
+
+    /** Lock settings from the command line; the heartbeat runs every second (faster for timeouts under 2 s). */
+    static LockOptions lockOptions(String file, Duration timeout, boolean sudo, String holder,
+            EventListener listener) {
+        try {
+            LockOptions.Builder b = LockOptions.builder().command(holder).sudo(sudo).listener(listener);
+            if (file != null) {
+                b.path(file);
+            }
+            if (timeout != null) {
+                Duration interval = timeout.compareTo(Duration.ofSeconds(2)) >= 0 ? Duration.ofSeconds(1)
+                        : timeout.dividedBy(4);
+                if (interval.isZero()) {
+                    throw new UsageException("--lock-timeout " + timeout.toMillis() + "ms is too short");
+                }
+                b.heartbeat(interval, timeout);
+            }
+            return b.build();
+        } catch (SyncException | IllegalArgumentException e) {
+            throw new UsageException(e.getMessage().replace("lock path", "--lock-file"), e);
+        }
+    }
+
+    /**
+     * Prints why the lock was not taken ({@code drover: cluster lock PATH is held on web3 by alice@ctl pid 42
+     * since ...: drover sync ...}) and returns the exit code: 3 when a host was unreachable, else 1.
+     */
+    static int refused(ClusterLockException e, PrintWriter err) {
+        err.println("drover: " + e.getMessage());
+        err.flush();
+        return e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
+    }
+}

@@ -3,9 +3,9 @@ package io.drover.ssh;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,23 +18,19 @@ import org.junit.jupiter.api.Test;
 
 /** Commands on real OpenSSH hosts: exit codes, signals, separate streams, stdin, env, pty. */
 class ExecTest {
+    @SshHosts(count = 1, prefix = "ex")
     static SshFleet fleet;
     static Ssh ssh;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
-        fleet = SshFleet.builder().hosts(1).namePrefix("ex").start();
+    static void client() {
         ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void close() {
         if (ssh != null) {
             ssh.close();
-        }
-        if (fleet != null) {
-            fleet.close();
         }
     }
 

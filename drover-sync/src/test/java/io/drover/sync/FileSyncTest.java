@@ -9,6 +9,7 @@ import io.drover.api.HostResult;
 import io.drover.api.RunReport;
 import io.drover.ssh.Ssh;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import io.drover.testkit.TestHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Uploads and syncs to five real OpenSSH hosts, each with its own /root, checked file by file. */
 @Timeout(180)
 class FileSyncTest {
+    @SshHosts(count = 5, prefix = "fs")
     static SshFleet fleet;
     static Ssh ssh;
 
@@ -36,19 +38,15 @@ class FileSyncTest {
     Path tmp;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(), "needs sshd and namespaces (root)");
-        fleet = SshFleet.builder().hosts(5).namePrefix("fs").start();
+    static void client() {
+        assumeTrue(SshFleet.namespacesAvailable(), "needs namespaces (root): hosts with their own /root");
         ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void close() {
         if (ssh != null) {
             ssh.close();
-        }
-        if (fleet != null) {
-            fleet.close();
         }
     }
 

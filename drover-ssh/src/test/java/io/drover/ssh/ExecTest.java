@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +23,7 @@ class ExecTest {
 
     @BeforeAll
     static void client() {
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ssh != null) {
-            ssh.close();
-        }
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     record Result(ExitStatus status, String out, String err) {}

@@ -20,7 +20,6 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,14 +39,7 @@ class FileSyncTest {
     @BeforeAll
     static void client() {
         assumeTrue(SshFleet.namespacesAvailable(), "needs namespaces (root): hosts with their own /root");
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ssh != null) {
-            ssh.close();
-        }
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import io.drover.ssh.Ssh;
 import io.drover.sync.ClusterLock;
 import io.drover.sync.LockOptions;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(240)
 class LockCommandTest {
+    @SshHosts(count = 4, prefix = "lc")
     static SshFleet fleet;
     static String config;
 
@@ -37,18 +38,9 @@ class LockCommandTest {
     final List<Process> started = new ArrayList<>();
 
     @BeforeAll
-    static void startFleet() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(),
-                "needs sshd and root with unshare (hosts with their own /tmp)");
-        fleet = SshFleet.builder().hosts(4).namePrefix("lc").start();
+    static void fleetConfig() {
+        assumeTrue(SshFleet.namespacesAvailable(), "needs root with unshare (hosts with their own /tmp)");
         config = fleet.sshConfig().toString();
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @AfterEach

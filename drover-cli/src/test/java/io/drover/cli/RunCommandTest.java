@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.drover.cli.runs.RunRecord;
 import io.drover.cli.runs.RunStore;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * own hostname and /tmp (root with namespaces).
  */
 class RunCommandTest {
+    @SshHosts(count = 20, prefix = "w")
     static SshFleet fleet;
     static String config;
 
@@ -33,18 +34,9 @@ class RunCommandTest {
     Cli cli;
 
     @BeforeAll
-    static void startFleet() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(),
-                "needs sshd and root with unshare (hosts with their own hostname and /tmp)");
-        fleet = SshFleet.builder().hosts(20).namePrefix("w").start();
+    static void fleetConfig() {
+        assumeTrue(SshFleet.namespacesAvailable(), "needs root with unshare (hosts with their own hostname and /tmp)");
         config = fleet.sshConfig().toString();
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach

@@ -10,6 +10,7 @@ import io.drover.ssh.Ssh;
 import io.drover.sync.ClusterLock;
 import io.drover.sync.LockOptions;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code drover sync} and {@code drover upload} in-process against four real OpenSSH hosts (cs1..cs4). */
 @Timeout(180)
 class SyncCommandTest {
+    @SshHosts(count = 4, prefix = "cs")
     static SshFleet fleet;
     static String config;
 
@@ -36,18 +37,10 @@ class SyncCommandTest {
     Cli cli;
 
     @BeforeAll
-    static void startFleet() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(),
-                "needs sshd and root with unshare (hosts with their own hostname, /root and /tmp)");
-        fleet = SshFleet.builder().hosts(4).namePrefix("cs").start();
+    static void fleetConfig() {
+        assumeTrue(SshFleet.namespacesAvailable(),
+                "needs root with unshare (hosts with their own hostname, /root and /tmp)");
         config = fleet.sshConfig().toString();
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @BeforeEach

@@ -3,39 +3,27 @@ package io.drover.ssh;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Commands on real OpenSSH hosts: exit codes, signals, separate streams, stdin, env, pty. */
 class ExecTest {
+    @SshHosts(count = 1, prefix = "ex")
     static SshFleet fleet;
     static Ssh ssh;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable(), "sshd not installed");
-        fleet = SshFleet.builder().hosts(1).namePrefix("ex").start();
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
+    static void client() {
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     record Result(ExitStatus status, String out, String err) {}

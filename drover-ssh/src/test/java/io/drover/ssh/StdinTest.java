@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +27,7 @@ class StdinTest {
 
     @BeforeAll
     static void client() {
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ssh != null) {
-            ssh.close();
-        }
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     @Test

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.drover.api.HostResult;
 import io.drover.ssh.Ssh;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import io.drover.testkit.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,29 +22,16 @@ import org.junit.jupiter.api.Timeout;
 /** The cluster lock on five real OpenSSH hosts, each with its own /tmp. */
 @Timeout(120)
 class ClusterLockTest {
+    @SshHosts(count = 5, prefix = "lk")
     static SshFleet fleet;
     static Ssh ssh;
     static Ssh otherSsh;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(), "needs sshd and namespaces (root)");
-        fleet = SshFleet.builder().hosts(5).namePrefix("lk").start();
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-        otherSsh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {ssh, otherSsh, fleet}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+    static void clients() {
+        assumeTrue(SshFleet.namespacesAvailable(), "needs namespaces (root): hosts with their own /tmp");
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
+        otherSsh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import io.drover.api.HostResult;
 import io.drover.api.RunReport;
 import io.drover.ssh.Ssh;
 import io.drover.testkit.SshFleet;
+import io.drover.testkit.SshHosts;
 import io.drover.testkit.TestHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Uploads and syncs to five real OpenSSH hosts, each with its own /root, checked file by file. */
 @Timeout(180)
 class FileSyncTest {
+    @SshHosts(count = 5, prefix = "fs")
     static SshFleet fleet;
     static Ssh ssh;
 
@@ -36,20 +37,9 @@ class FileSyncTest {
     Path tmp;
 
     @BeforeAll
-    static void start() {
-        assumeTrue(SshFleet.openSshAvailable() && SshFleet.namespacesAvailable(), "needs sshd and namespaces (root)");
-        fleet = SshFleet.builder().hosts(5).namePrefix("fs").start();
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
+    static void client() {
+        assumeTrue(SshFleet.namespacesAvailable(), "needs namespaces (root): hosts with their own /root");
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     @AfterEach

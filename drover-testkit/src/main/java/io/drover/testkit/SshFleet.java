@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -71,6 +72,8 @@ public final class SshFleet implements AutoCloseable {
     private final List<TestHost> hosts;
     private final Reaper reaper;
     private final Thread shutdownHook;
+    /** What {@link #closing} registered, last first; guarded by itself, together with {@link #closed}. */
+    private final ArrayDeque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile boolean closed;
 
     private SshFleet(Path dir, boolean ownsDir, String prefix, List<TestHost> hosts, Reaper reaper, boolean hook) {
@@ -199,13 +202,56 @@ public final class SshFleet implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Stops every host (in parallel) and, when the fleet made its own directory, deletes it. Idempotent. */
+    /**
+     * Has {@link #close()} close {@code resource} (typically a client built on {@link #sshConfig()}) before it stops the
+     * hosts, so the client ends its sessions while the hosts still answer. Resources close last registered first. One
+     * whose close throws does not keep the others from closing nor the hosts from stopping: {@code close()} throws
+     * afterwards.
+     *
+     * <pre>{@code
+     * @SshHosts(count = 2)
+     * static SshFleet fleet;
+     * static Ssh ssh;
+     *
+     * @BeforeAll
+     * static void client() {
+     *     ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
+     * }
+     * }</pre>
+     *
+     * @return {@code resource}
+     * @throws IllegalStateException when the fleet is closed already (the resource is then closed at once)
+     */
+    public <T extends AutoCloseable> T closing(T resource) {
+        requireNonNull(resource, "resource is null");
+        synchronized (resources) {
+            if (!closed) {
+                resources.push(resource);
+                return resource;
+            }
+        }
+        IllegalStateException e = closeAll(List.of(resource));
+        throw new IllegalStateException("the fleet in " + dir + " is closed; " + resource + " was closed at once", e);
+    }
+
+    /**
+     * Closes what {@link #closing} registered, then stops every host (in parallel) and, when the fleet made its own
+     * directory, deletes it. Idempotent.
+     *
+     * @throws IllegalStateException when a registered resource failed to close (the hosts are stopped all the same)
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        List<AutoCloseable> registered;
+        synchronized (resources) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            registered = List.copyOf(resources);
+            resources.clear();
         }
-        closed = true;
+        IllegalStateException failure = closeAll(registered);
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -236,6 +282,32 @@ public final class SshFleet implements AutoCloseable {
         if (ownsDir) {
             deleteTree(dir);
         }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes each resource in order; returns null, or an exception naming those that failed (theirs suppressed). */
+    private static IllegalStateException closeAll(List<AutoCloseable> resources) {
+        List<Exception> failures = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                failures.add(e);
+                failed.add(r + " (" + e + ")");
+            }
+        }
+        if (failures.isEmpty()) {
+            return null;
+        }
+        IllegalStateException e = new IllegalStateException("cannot close " + String.join(", ", failed));
+        failures.forEach(e::addSuppressed);
+        return e;
     }
 
     static void deleteTree(Path root) {

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       field a new fleet for every test.
  * </ul>
  *
+ * <p>A client the test builds for a class fleet (in {@code @BeforeAll}) can be handed to {@link SshFleet#closing} to be
+ * closed before the fleet stops, without an {@code @AfterAll} of its own.
+ *
  * <p>When a test fails, the log of every host of the fleets it could see is printed to standard error before the
  * fleets stop. When {@link #kind()} is {@link HostKind#OPENSSH} and {@code sshd} is not installed, the test (or the
  * class) is skipped with the reason, not failed.

@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +104,37 @@ class SshFleetTest {
             assertThat(matching(remote)).isEmpty();
         }
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void closeClosesWhatWasRegisteredLastFirstWhileTheHostsAnswerAndStopsThemEvenWhenOneCloseFails() {
+        SshFleet fleet = SshFleet.builder().kind(HostKind.EMBEDDED).hosts(1).namePrefix("res").start();
+        TestHost host = fleet.host("res1");
+        List<String> closed = new CopyOnWriteArrayList<>();
+        fleet.closing(() -> closed.add("first, host answers: " + host.answers()));
+        fleet.closing(new AutoCloseable() {
+            @Override
+            public void close() throws IOException {
+                closed.add("failing");
+                throw new IOException("disk gone");
+            }
+
+            @Override
+            public String toString() {
+                return "failing client";
+            }
+        });
+        fleet.closing(() -> closed.add("last, host answers: " + host.answers()));
+        assertThatThrownBy(fleet::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("failing client").hasMessageContaining("disk gone");
+        assertThat(closed).containsExactly("last, host answers: true", "failing", "first, host answers: true");
+        assertThat(host.isRunning()).isFalse();
+        assertThat(fleet.directory()).doesNotExist();
+        fleet.close();
+        assertThat(closed).as("nothing is closed twice").hasSize(3);
+        assertThatThrownBy(() -> fleet.closing(() -> closed.add("late"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+        assertThat(closed).as("a resource given to a closed fleet is closed at once").endsWith("late");
     }
 
     @ParameterizedTest

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +28,7 @@ class ChannelStdinTest {
 
     @BeforeAll
     static void client() {
-        ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ssh != null) {
-            ssh.close();
-        }
+        ssh = fleet.closing(Ssh.builder().configFile(fleet.sshConfig()).build());
     }
 
     @Test

@@ -141,8 +141,12 @@ final class OpenSshHost implements FleetHost {
                 "Subsystem sftp internal-sftp",
                 "AcceptEnv *",
                 "PrintMotd no",
-                "UseDNS no",
-                "LogLevel VERBOSE"));
+                "UseDNS no"));
+        // sshd keeps a keyword's first value: an extra top-level LogLevel (e.g. DEBUG1 to see every auth request)
+        // replaces the default instead of being ignored
+        if (extraConfig.stream().noneMatch(line -> line.startsWith("LogLevel "))) {
+            config.add("LogLevel VERBOSE");
+        }
         config.addAll(extraConfig);
         Files.write(dir.resolve("sshd_config"), config, UTF_8);
     }

@@ -414,7 +414,10 @@ public final class SshFleet implements AutoCloseable {
             return this;
         }
 
-        /** An extra {@code sshd_config} line for every host, e.g. {@code "MaxStartups 3:30:5"}. */
+        /**
+         * An extra {@code sshd_config} line for every host, e.g. {@code "MaxStartups 3:30:5"}; a top-level
+         * {@code LogLevel} line replaces the default {@code LogLevel VERBOSE}.
+         */
         public Builder sshdConfig(String line) {
             sshdConfig.add(requireNonNull(line, "line is null"));
             return this;

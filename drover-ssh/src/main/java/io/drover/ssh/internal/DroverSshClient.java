@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.sshd.client.auth.UserAuthFactory;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
@@ -63,11 +65,18 @@ final class DroverSshClient extends SshClient {
                             props.accept(cs);
                         }
                     }
-                    return f.create(session);
+                    // drover's user auth: publickey first without a "none" request, held keys signed at once
+                    return f == ClientUserAuthServiceFactory.INSTANCE ? new DroverUserAuthService(session)
+                            : f.create(session);
                 }
             });
         }
         client.setServiceFactories(wrapped);
+        List<UserAuthFactory> auths = new ArrayList<>();
+        for (UserAuthFactory f : SshClient.DEFAULT_USER_AUTH_FACTORIES) {
+            auths.add(f.getName().equals(UserAuthPublicKeyFactory.NAME) ? new DirectPublicKeyAuth.Factory() : f);
+        }
+        client.setUserAuthFactories(auths);
         return client;
     }
 

@@ -218,6 +218,22 @@ class AuthTest {
         }
         assertThat(asked).hasValue(1);
         assertThat(host.log()).contains("Accepted password for root");
+        // publickey first with a key the host refuses: the refusal lists password, which then logs in
+        exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "refused", "-f", dir.resolve("refused").toString());
+        int from = host.log().length();
+        try (Ssh ssh = Ssh.builder().configFile(config).prompter(prompter).option("User", "root")
+                .option("IdentityAgent", "none").option("IdentityFile", dir.resolve("refused").toString())
+                .option("PreferredAuthentications", "publickey,password").build()) {
+            assertThat(hostname(ssh.connect("au2"))).isEqualTo("au2");
+        }
+        assertThat(asked).hasValue(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!host.log().substring(from).contains("Accepted password") && System.nanoTime() < deadline) {
+            Thread.sleep(20); // sshd's monitor may write the line after the client has its answer
+        }
+        String since = host.log().substring(from);
+        assertThat(since).contains("Failed publickey for root").contains("Accepted password for root");
+        assertThat(since.indexOf("Failed publickey")).isLessThan(since.indexOf("Accepted password"));
         try (Ssh batch = Ssh.builder().configFile(config).option("User", "root").option("IdentityAgent", "none")
                 .option("PreferredAuthentications", "password").build()) {
             assertThatThrownBy(() -> batch.connect("au2")).isInstanceOfSatisfying(SshException.class,

@@ -161,6 +161,32 @@ class DirectPublicKeyTest {
         }
     }
 
+    /** sshd may demand two keys: the first signed request gets a partial success, the second key completes. */
+    @Test
+    @SshHosts(count = 1, prefix = "two", sshdConfig = {"LogLevel DEBUG1", "AuthenticationMethods publickey,publickey"})
+    void aPartialSuccessGoesOnWithTheNextKey(SshFleet twoKeys) throws Exception {
+        Path first = key("first", false);
+        Path second = key("second", false);
+        Files.writeString(twoKeys.directory().resolve("authorized_keys"), Files.readString(Path.of(first + ".pub"))
+                + Files.readString(Path.of(second + ".pub")), UTF_8, StandardOpenOption.APPEND);
+        TestHost two = twoKeys.host("two1");
+        Path config = dir.resolve("two_config");
+        Files.writeString(config, "Host two1\n  HostName " + two.address() + "\n  User " + System.getProperty("user.name")
+                + "\n  UserKnownHostsFile " + twoKeys.knownHosts() + "\n  GlobalKnownHostsFile /dev/null"
+                + "\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentityAgent none\n  IdentityFile " + first
+                + "\n  IdentityFile " + second + "\n", UTF_8);
+        try (Ssh ssh = Ssh.builder().configFile(config).build()) {
+            assertThat(AuthTest.hostname(ssh.connect("two1"))).isEqualTo("two1");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!two.log().contains("Accepted publickey") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        String log = two.log();
+        assertThat(log).contains("Partial publickey").contains("Accepted publickey").doesNotContain("Postponed");
+        assertThat(requests(log)).containsExactly("publickey", "publickey");
+    }
+
     @Test
     void withoutAnyKeyTheServerIsAskedForItsMethodsFirst() throws Exception {
         int from = host.log().length();

@@ -171,7 +171,8 @@ class DirectPublicKeyTest {
                 + Files.readString(Path.of(second + ".pub")), UTF_8, StandardOpenOption.APPEND);
         TestHost two = twoKeys.host("two1");
         Path config = dir.resolve("two_config");
-        Files.writeString(config, "Host two1\n  HostName " + two.address() + "\n  User " + System.getProperty("user.name")
+        Files.writeString(config, "Host two1\n  HostName " + two.address()
+                + "\n  User " + System.getProperty("user.name")
                 + "\n  UserKnownHostsFile " + twoKeys.knownHosts() + "\n  GlobalKnownHostsFile /dev/null"
                 + "\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentityAgent none\n  IdentityFile " + first
                 + "\n  IdentityFile " + second + "\n", UTF_8);
@@ -185,6 +186,40 @@ class DirectPublicKeyTest {
         String log = two.log();
         assertThat(log).contains("Partial publickey").contains("Accepted publickey").doesNotContain("Postponed");
         assertThat(requests(log)).containsExactly("publickey", "publickey");
+    }
+
+    /** A certificate is signed at once too, after its plain key (offered first, as ssh does) is refused. */
+    @Test
+    void aCertificateIsSignedInItsFirstRequest() throws Exception {
+        Path ca = dir.resolve("user_ca");
+        AuthTest.exec("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ca", "-f", ca.toString());
+        Path key = key("certified", false);
+        AuthTest.exec("ssh-keygen", "-q", "-s", ca.toString(), "-I", "drover-cert", "-n",
+                System.getProperty("user.name"), key + ".pub");
+        // in the fleet's directory: the hosts' own mount namespaces hide the rest of /tmp
+        Path fleetDir = Files.createDirectories(dir.resolve("ca-fleet"));
+        Path trusted = Files.copy(Path.of(ca + ".pub"), fleetDir.resolve("user_ca.pub"));
+        try (SshFleet caFleet = SshFleet.builder().hosts(1).namePrefix("ca").directory(fleetDir)
+                .sshdConfig("LogLevel DEBUG1").sshdConfig("TrustedUserCAKeys " + trusted).start()) {
+            TestHost h = caFleet.host("ca1");
+            Path config = dir.resolve("ca_config");
+            Files.writeString(config, "Host ca1\n  HostName " + h.address() + "\n  User "
+                    + System.getProperty("user.name") + "\n  UserKnownHostsFile " + caFleet.knownHosts()
+                    + "\n  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  BatchMode yes"
+                    + "\n  IdentityAgent none\n  IdentityFile " + key + "\n", UTF_8);
+            try (Ssh ssh = Ssh.builder().configFile(config).build()) {
+                assertThat(AuthTest.hostname(ssh.connect("ca1"))).isEqualTo("ca1");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!h.log().contains("Accepted publickey") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String log = h.log();
+            assertThat(log).as(log).contains("Failed publickey").contains("Accepted publickey")
+                    .contains("ID drover-cert")
+                    .doesNotContain("Postponed");
+            assertThat(requests(log)).containsExactly("publickey", "publickey");
+        }
     }
 
     @Test

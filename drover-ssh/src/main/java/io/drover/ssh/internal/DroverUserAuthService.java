@@ -25,6 +25,13 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * One difference remains: a server that would accept {@code none} itself (an account without a password under
  * {@code PermitEmptyPasswords}) never sees that request while a key is available.
  *
+ * <p>MINA sends the first request together with the service request, as soon as the keys are established, which
+ * is usually before it has read the server's EXT_INFO: the first public-key request is then plain {@code publickey}
+ * (not OpenSSH's host-bound variant, which only matters to agent keys, and those are signed after a {@code PK_OK},
+ * by which time EXT_INFO is known), and an RSA key's first algorithm is drover's first choice rather than one the
+ * server listed; a server without it answers FAILURE and the next algorithm follows (one round trip more, where the
+ * {@code none} request used to cost one always).
+ *
  * <p>MINA calls {@link #process} from the session's I/O thread and the first request from {@code auth()}'s caller or
  * from the I/O thread; both hold this service's lock so the first reply sees the state the first request left.
  */

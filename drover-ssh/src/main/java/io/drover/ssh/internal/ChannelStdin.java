@@ -37,7 +37,8 @@ import org.apache.sshd.core.CoreModuleProperties;
  * packets gets more of them). Semantics are those of {@code ChannelOutputStream}: bytes are buffered up to one packet
  * until {@link #flush()} (or a full packet, or an exhausted remote window) sends them; a write blocks while the remote
  * window is closed; {@link #close()} sends what is buffered, then EOF. One writer at a time (methods are
- * synchronized); a failed write (the connection broke, the channel closed) makes this and every later call throw.
+ * synchronized); a failed write (the connection broke, the channel closed) makes this and every later write and
+ * flush throw, and {@link #close()} throw only if bytes it could not send were still buffered.
  * {@link #abort} (the channel closed) wakes a waiting writer.
  */
 final class ChannelStdin extends OutputStream {

@@ -70,7 +70,10 @@ class DroverProcessIT {
     }
 
     private ProcessBuilder drover(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        // env restores SIGINT's default: a test run started in the background by a non-interactive shell
+        // inherits SIGINT ignored, and a JVM cannot catch a signal it was started ignoring (Ctrl-C tests).
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+                ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -93,7 +93,10 @@ class LockCommandTest {
     private Drover drover(String name, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", classPath, "io.drover.cli.Main"));
+        // env restores SIGINT's default: a test run started in the background by a non-interactive shell
+        // inherits SIGINT ignored, and a JVM cannot catch a signal it was started ignoring (Ctrl-C tests).
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", java, "-cp", classPath,
+                "io.drover.cli.Main"));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve(name + ".out");
         Path err = tmp.resolve(name + ".err");

@@ -16,7 +16,7 @@ final class Interrupts {
      *
      * @param enabled false to install nothing (in-process use)
      */
-    static AutoCloseable onInterrupt(boolean enabled, Runnable onFirst) {
+    static Registration onInterrupt(boolean enabled, Runnable onFirst) {
         if (!enabled) {
             return () -> {};
         }
@@ -35,6 +35,12 @@ final class Interrupts {
                 Signals.registerDefault("INT");
             }
         };
+    }
+
+    /** An installed handler; {@link #close} puts the previous one back. */
+    interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Ends the process with {@code code}. The one {@code System.exit} of drover. */

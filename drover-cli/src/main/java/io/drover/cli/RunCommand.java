@@ -1,5 +1,7 @@
 package io.drover.cli;
 
+import io.drover.api.HostResult;
+import io.drover.api.RunReport;
 import io.drover.cli.output.Durations;
 import io.drover.cli.output.Outcomes;
 import io.drover.cli.runs.RunRecord;
@@ -14,6 +16,7 @@ import io.drover.sync.ClusterLockException;
 import io.drover.sync.LockOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Stack;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -204,10 +208,19 @@ final class RunCommand extends FleetCommand {
             // the connection
             try (Ssh client = FleetRunner.newSsh(ssh, prompter, out, n)) {
                 if (lockWanted.isPresent()) {
-                    try {
+                    Instant asked = Instant.now();
+                    AtomicBoolean interrupted = new AtomicBoolean();
+                    Thread caller = Thread.currentThread();
+                    try (Interrupts.Registration sigint = Interrupts.onInterrupt(cli.ownsProcess(), () -> {
+                        interrupted.set(true);
+                        out.phase("interrupted: giving the cluster lock back (Ctrl-C again to quit at once)");
+                        caller.interrupt();
+                    })) {
                         held = ClusterLock.acquire(client, Targets.destinations(targets), lockWanted.get());
                     } catch (ClusterLockException e) {
-                        return ClusterLockOptions.refused(e, spec.commandLine().getErr());
+                        Thread.interrupted();
+                        return lockRefused(e, interrupted.get(), asked, store, previous, targets,
+                                lock.toRecord(lockWanted), out);
                     }
                 }
                 try {
@@ -341,6 +354,34 @@ final class RunCommand extends FleetCommand {
             vars.put(name, e.substring(eq + 1));
         }
         return vars;
+    }
+
+    /**
+     * A run whose cluster lock was refused, or interrupted while it was being taken: nothing ran anywhere, and the
+     * run is recorded so that {@code --retry-failed} runs it (under the same lock) on every host later. Hosts keep
+     * the lock's own result where it failed (the holder's host, unreachable ones); the others are skipped, or
+     * cancelled when the user interrupted.
+     *
+     * @return the exit code: 130 when interrupted, else 3 when a host was unreachable, else 1
+     */
+    private int lockRefused(ClusterLockException e, boolean interrupted, Instant asked, RunStore store,
+            RunRecord previous, List<Targets.Chosen> targets, RunRecord.Lock lockRecord, RunOutput out) {
+        int code = ClusterLockOptions.refused(e, spec.commandLine().getErr());
+        if (interrupted) {
+            code = ExitCodes.INTERRUPTED;
+        }
+        List<HostResult<Void>> results = new ArrayList<>();
+        for (HostResult<Void> r : e.results()) {
+            results.add(!r.isOk() ? r : interrupted
+                    ? new HostResult.Cancelled<>(r.host(), "interrupted while taking the cluster lock", r.duration())
+                    : new HostResult.Skipped<>(r.host(), "not started: the cluster lock was refused"));
+        }
+        Duration wall = Duration.between(asked, Instant.now());
+        var outcome = new FleetRunner.Outcome(new RunReport<>("run", asked, wall, results), interrupted, asked, wall);
+        RunRecord record = store.write(record(store.newId(asked), outcome, code, previous, targets, lockRecord));
+        out.finish(outcome.report(), wall, List.of("drover: run " + record.id() + " recorded, nothing was run; "
+                + "to run it once the lock can be taken: drover run --retry-failed"));
+        return code;
     }
 
     private RunRecord record(String id, FleetRunner.Outcome outcome, int code, RunRecord previous,

@@ -215,6 +215,39 @@ class LockCommandTest {
         });
     }
 
+    @Test
+    void ctrlCWhileRunLockWaitsForAHungHostGivesTheLockBackRecordsTheRunAndExits130() throws Exception {
+        fleet.host("lc4").pause(); // its TCP handshake completes, its SSH one never does
+        try {
+            // a connect timeout far beyond the test's wait: only the interrupt can end the wait for lc4
+            Drover d = drover("hung", "run", "-F", config, "-o", "ConnectTimeout=600", "-H", "lc[1-4]", "--lock",
+                    "--", "touch /tmp/ran-locked");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (holders().size() < 3) {
+                assertThat(d.process().isAlive()).as(d.stderr()).isTrue();
+                assertThat(System.nanoTime()).as("lc1..lc3 never held the lock: %s", d.stderr()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            d.interrupt();
+            assertThat(d.awaitExit(Duration.ofSeconds(60))).as(d.stderr()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(d.stderr()).contains("interrupted while taking the cluster lock /tmp/drover.lock")
+                    .contains("4 cancelled");
+            awaitNoHolders(Duration.ofSeconds(20));
+            for (String h : List.of("lc1", "lc2", "lc3")) {
+                assertThat(fleet.host(h).tmp().orElseThrow().resolve("ran-locked")).as(h).doesNotExist();
+            }
+            var runs = new io.drover.cli.runs.RunStore(tmp.resolve("state/drover/runs"),
+                    java.time.InstantSource.system()).list(10);
+            assertThat(runs).singleElement().satisfies(r -> {
+                assertThat(r.interrupted()).isTrue();
+                assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERRUPTED);
+                assertThat(r.hosts()).hasSize(4).allMatch(h -> h.result().equals("cancelled"));
+            });
+        } finally {
+            fleet.host("lc4").resume();
+        }
+    }
+
     /** The {@code sleep NAP} the interrupted sync started on the hosts. */
     static List<ProcessHandle> sleepers(String nap) {
         return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")

@@ -56,18 +56,37 @@ class RunLockTest {
     }
 
     @Test
-    void aRunWithLockIsRefusedAtOnceWhenAnotherHoldsItAndRunsNothing() throws Exception {
+    void aRunWithLockIsRefusedAtOnceWhenAnotherHoldsItRunsNothingAndIsRetriedOnceTheLockIsFree() throws Exception {
         try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).build();
                 ClusterLock held = ClusterLock.acquire(ssh, List.of("rl2"),
                         LockOptions.builder().command("maintenance window")
                                 // a loaded machine must not make the holder give the lock up mid-test
                                 .heartbeat(Duration.ofSeconds(1), Duration.ofMinutes(5)).build())) {
-            var r = cli.run("run", "-F", config, "-H", "rl[1-3]", "--lock", "--", "touch /tmp/ran");
+            var r = cli.run("run", "-F", config, "-H", "rl[1-3]", "--lock", "--",
+                    "flock -n /tmp/drover.lock true && echo free || echo held; touch /tmp/ran");
             assertThat(r.code()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).contains("cluster lock /tmp/drover.lock is held on rl2 by " + held.holderLine());
+            assertThat(r.err()).contains("cluster lock /tmp/drover.lock is held on rl2 by " + held.holderLine())
+                    .contains("recorded, nothing was run").contains("drover run --retry-failed");
             for (String h : fleet.names()) {
                 assertThat(fleet.host(h).tmp().orElseThrow().resolve("ran")).doesNotExist();
             }
+            RunRecord refused = new RunStore(cli.env().stateDir().resolve("runs"), InstantSource.system())
+                    .find("last");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.options().lock()).isEqualTo(new RunRecord.Lock("/tmp/drover.lock", null));
+            assertThat(refused.hosts()).extracting(RunRecord.HostEntry::host, RunRecord.HostEntry::result)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("rl1", "skipped"),
+                            org.assertj.core.groups.Tuple.tuple("rl2", "failed"),
+                            org.assertj.core.groups.Tuple.tuple("rl3", "skipped"));
+            assertThat(refused.hosts().get(1).error()).contains("held by " + held.holderLine());
+        }
+        // the holder is gone: the retry runs on every host, under the lock again
+        var retry = cli.run("run", "--retry-failed");
+        assertThat(retry.code()).as(retry.toString()).isZero();
+        assertThat(retry.out()).contains("rl1 | held", "rl2 | held", "rl3 | held").doesNotContain("free");
+        for (String h : fleet.names()) {
+            assertThat(fleet.host(h).tmp().orElseThrow().resolve("ran")).exists();
+            Files.delete(fleet.host(h).tmp().orElseThrow().resolve("ran"));
         }
     }
 

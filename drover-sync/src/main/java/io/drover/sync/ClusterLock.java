@@ -115,7 +115,9 @@ public final class ClusterLock implements AutoCloseable {
      * @param ssh connects to the hosts (connections are shared with other work of the same {@code Ssh})
      * @param hosts destinations as {@link Ssh#connect} takes them
      * @return the held lock; {@link #close()} it to release
-     * @throws ClusterLockException when any host refused or could not be asked; nothing is held then
+     * @throws ClusterLockException when any host refused or could not be asked, or the calling thread was
+     *     interrupted (the hosts still being dialed or asked are given up at once, their results {@code Cancelled},
+     *     and the thread's interrupt status is set again); nothing is held then
      * @throws SyncException when {@code hosts} is empty or names a host twice
      */
     public static ClusterLock acquire(Ssh ssh, List<String> hosts, LockOptions options) throws ClusterLockException {
@@ -209,7 +211,9 @@ public final class ClusterLock implements AutoCloseable {
                 try {
                     t.join();
                 } catch (InterruptedException e) {
-                    interrupted = true; // every take ends within the acquire timeout
+                    // the takers stop waiting (a dial or the holder's answer) and end as cancelled
+                    interrupted = true;
+                    threads.forEach(Thread::interrupt);
                 }
             }
         }
@@ -334,7 +338,8 @@ public final class ClusterLock implements AutoCloseable {
             try {
                 connection = ssh.connect(destination);
             } catch (SshException e) {
-                return new HostResult.Unreachable<>(host, e.getMessage(), took(start));
+                return Thread.currentThread().isInterrupted() ? new HostResult.Cancelled<>(host, "interrupted",
+                        took(start)) : new HostResult.Unreachable<>(host, e.getMessage(), took(start));
             }
             String cmd = Sh.command("drover-lock-boot", BOOT, List.of(HOLDER, path(), holderLine,
                     Long.toString(options.heartbeatTimeout().plus(options.heartbeatInterval()).toSeconds() + 1)),
@@ -342,6 +347,9 @@ public final class ClusterLock implements AutoCloseable {
             try {
                 command = HostCommand.start(connection, host, cmd, this::onLine, line -> {});
             } catch (SshException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return new HostResult.Cancelled<>(host, "interrupted", took(start));
+                }
                 return e.kind() == SshException.Kind.DISCONNECTED
                         ? new HostResult.Unreachable<>(host, e.getMessage(), took(start))
                         : new HostResult.Failed<>(host, OptionalInt.empty(), Optional.empty(),

@@ -105,6 +105,38 @@ class ClusterLockTest {
     }
 
     @Test
+    void interruptingAnAcquireThatWaitsForAHungHostCancelsItAndReleasesTheOthers() throws Exception {
+        fleet.host("lk5").pause(); // its TCP handshake completes, its SSH one never does
+        try (Ssh patient = Ssh.builder().configFile(fleet.sshConfig()).option("ConnectTimeout", "600").build()) {
+            java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
+            Thread taker = Thread.ofVirtual().start(() -> {
+                try {
+                    ClusterLock.acquire(patient, fleet.names(), options("patient").build()).close();
+                    failure.complete(null);
+                } catch (Throwable t) {
+                    failure.complete(t);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (holderProcesses().size() < 4) {
+                assertThat(System.nanoTime()).as("lk1..lk4 never held the lock").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            taker.interrupt();
+            // far sooner than the 600 s connect timeout: the wait for lk5 is given up
+            Throwable t = failure.get(60, TimeUnit.SECONDS);
+            assertThat(t).isInstanceOfSatisfying(ClusterLockException.class, e -> {
+                assertThat(e.getMessage()).isEqualTo("interrupted while taking the cluster lock /tmp/drover.lock");
+                assertThat(e.results().get(4)).isInstanceOf(HostResult.Cancelled.class);
+                assertThat(e.busy()).isFalse();
+            });
+            awaitNoHolderProcesses(fleet.names(), Duration.ofSeconds(20));
+        } finally {
+            fleet.host("lk5").resume();
+        }
+    }
+
+    @Test
     void closingTheLockEndsEveryHolderProcessAndFreesTheLock() throws Exception {
         ClusterLock lock = ClusterLock.acquire(ssh, fleet.names(), options("hold").build());
         assertThat(holderProcesses()).hasSize(5);

@@ -1,14 +1,24 @@
 package io.drover.cli;
 
 import io.drover.api.EventListener;
+import io.drover.api.HostResult;
+import io.drover.api.RunReport;
 import io.drover.cli.output.Durations;
 import io.drover.cli.runs.RunRecord;
+import io.drover.ssh.Ssh;
+import io.drover.sync.ClusterLock;
 import io.drover.sync.ClusterLockException;
 import io.drover.sync.LockOptions;
 import io.drover.sync.SyncException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Option;
 
 /**
@@ -96,6 +106,81 @@ final class ClusterLockOptions {
         } catch (SyncException | IllegalArgumentException e) {
             throw new UsageException(e.getMessage().replace("lock path", "--lock-file"), e);
         }
+    }
+
+    /** The cluster lock taken for a command's work, or why it was not. */
+    sealed interface Taken {
+        /** Held on every host. */
+        record Held(ClusterLock lock) implements Taken {}
+
+        /**
+         * Held nowhere, and nothing was done.
+         *
+         * @param report every host's result: the lock's own where it failed (the holder's host, unreachable ones);
+         *     the others skipped, or cancelled when the user interrupted
+         * @param code 130 when interrupted, else 3 when a host was unreachable, else 1
+         * @param message why, for the user
+         */
+        record Refused(RunReport<Void> report, int code, boolean interrupted, String message) implements Taken {}
+    }
+
+    /**
+     * Takes the lock before {@code task}'s work. The first Ctrl-C meanwhile gives it up at once: hosts still being
+     * dialed or asked are cancelled and those that granted it release it again (a Ctrl-C just as the lock was taken
+     * releases it too). A handler the caller installed for its work is put back afterwards.
+     */
+    static Taken take(CliEnv cli, Ssh ssh, Map<String, String> hosts, LockOptions options, String task,
+            RunOutput out) {
+        Instant started = Instant.now();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Object gate = new Object();
+        boolean[] taking = {true};
+        Thread caller = Thread.currentThread();
+        ClusterLock lock = null;
+        ClusterLockException refusal = null;
+        try (Interrupts.Registration sigint = Interrupts.onInterrupt(cli.ownsProcess(), () -> {
+            synchronized (gate) {
+                interrupted.set(true);
+                if (taking[0]) {
+                    caller.interrupt();
+                }
+            }
+            out.phase("interrupted: giving the cluster lock back (Ctrl-C again to quit at once)");
+        })) {
+            try {
+                lock = ClusterLock.acquire(ssh, hosts, options);
+            } catch (ClusterLockException e) {
+                refusal = e;
+            } finally {
+                synchronized (gate) {
+                    taking[0] = false; // no interrupt reaches the caller after this
+                }
+                Thread.interrupted();
+            }
+        }
+        if (refusal == null && !interrupted.get()) {
+            return new Taken.Held(lock);
+        }
+        if (lock != null) {
+            lock.close();
+        }
+        boolean stopped = interrupted.get();
+        Map<String, HostResult<Void>> failed = new HashMap<>();
+        if (refusal != null) {
+            refusal.results().stream().filter(r -> !r.isOk()).forEach(r -> failed.put(r.host(), r));
+        }
+        List<HostResult<Void>> results = new ArrayList<>();
+        for (String host : hosts.keySet()) {
+            results.add(failed.containsKey(host) ? failed.get(host) : stopped
+                    ? new HostResult.Cancelled<>(host, "interrupted while taking the cluster lock",
+                            Duration.between(started, Instant.now()))
+                    : new HostResult.Skipped<>(host, "not started: the cluster lock was refused"));
+        }
+        int code = stopped ? ExitCodes.INTERRUPTED : refusal.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
+        String message = refusal != null ? refusal.getMessage()
+                : "interrupted while taking the cluster lock " + options.path();
+        return new Taken.Refused(new RunReport<>(task, started, Duration.between(started, Instant.now()), results),
+                code, stopped, message);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.drover.cli;
 
-import io.drover.api.HostResult;
 import io.drover.api.RunReport;
 import io.drover.cli.output.Durations;
 import io.drover.cli.output.Outcomes;
@@ -12,11 +11,9 @@ import io.drover.core.Task;
 import io.drover.ssh.Prompter;
 import io.drover.ssh.Ssh;
 import io.drover.sync.ClusterLock;
-import io.drover.sync.ClusterLockException;
 import io.drover.sync.LockOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Stack;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -208,19 +204,12 @@ final class RunCommand extends FleetCommand {
             // the connection
             try (Ssh client = FleetRunner.newSsh(ssh, prompter, out, n)) {
                 if (lockWanted.isPresent()) {
-                    Instant asked = Instant.now();
-                    AtomicBoolean interrupted = new AtomicBoolean();
-                    Thread caller = Thread.currentThread();
-                    try (Interrupts.Registration sigint = Interrupts.onInterrupt(cli.ownsProcess(), () -> {
-                        interrupted.set(true);
-                        out.phase("interrupted: giving the cluster lock back (Ctrl-C again to quit at once)");
-                        caller.interrupt();
-                    })) {
-                        held = ClusterLock.acquire(client, Targets.destinations(targets), lockWanted.get());
-                    } catch (ClusterLockException e) {
-                        Thread.interrupted();
-                        return lockRefused(e, interrupted.get(), asked, store, previous, targets,
-                                lock.toRecord(lockWanted), out);
+                    switch (ClusterLockOptions.take(cli, client, Targets.destinations(targets), lockWanted.get(),
+                            "run", out)) {
+                        case ClusterLockOptions.Taken.Held h -> held = h.lock();
+                        case ClusterLockOptions.Taken.Refused r -> {
+                            return notRun(r, store, previous, targets, lock.toRecord(lockWanted), out);
+                        }
                     }
                 }
                 try {
@@ -358,30 +347,17 @@ final class RunCommand extends FleetCommand {
 
     /**
      * A run whose cluster lock was refused, or interrupted while it was being taken: nothing ran anywhere, and the
-     * run is recorded so that {@code --retry-failed} runs it (under the same lock) on every host later. Hosts keep
-     * the lock's own result where it failed (the holder's host, unreachable ones); the others are skipped, or
-     * cancelled when the user interrupted.
-     *
-     * @return the exit code: 130 when interrupted, else 3 when a host was unreachable, else 1
+     * run is recorded so that {@code --retry-failed} runs it (under the same lock) on every host later.
      */
-    private int lockRefused(ClusterLockException e, boolean interrupted, Instant asked, RunStore store,
-            RunRecord previous, List<Targets.Chosen> targets, RunRecord.Lock lockRecord, RunOutput out) {
-        int code = ClusterLockOptions.refused(e, spec.commandLine().getErr());
-        if (interrupted) {
-            code = ExitCodes.INTERRUPTED;
-        }
-        List<HostResult<Void>> results = new ArrayList<>();
-        for (HostResult<Void> r : e.results()) {
-            results.add(!r.isOk() ? r : interrupted
-                    ? new HostResult.Cancelled<>(r.host(), "interrupted while taking the cluster lock", r.duration())
-                    : new HostResult.Skipped<>(r.host(), "not started: the cluster lock was refused"));
-        }
-        Duration wall = Duration.between(asked, Instant.now());
-        var outcome = new FleetRunner.Outcome(new RunReport<>("run", asked, wall, results), interrupted, asked, wall);
-        RunRecord record = store.write(record(store.newId(asked), outcome, code, previous, targets, lockRecord));
-        out.finish(outcome.report(), wall, List.of("drover: run " + record.id() + " recorded, nothing was run; "
-                + "to run it once the lock can be taken: drover run --retry-failed"));
-        return code;
+    private int notRun(ClusterLockOptions.Taken.Refused refused, RunStore store, RunRecord previous,
+            List<Targets.Chosen> targets, RunRecord.Lock lockRecord, RunOutput out) {
+        RunReport<Void> report = refused.report();
+        var outcome = new FleetRunner.Outcome(report, refused.interrupted(), report.started(), report.duration());
+        RunRecord record = store.write(record(store.newId(report.started()), outcome, refused.code(), previous,
+                targets, lockRecord));
+        out.finish(report, report.duration(), List.of("drover: " + refused.message(), "drover: run " + record.id()
+                + " recorded, nothing was run; to run it once the lock can be taken: drover run --retry-failed"));
+        return refused.code();
     }
 
     private RunRecord record(String id, FleetRunner.Outcome outcome, int code, RunRecord previous,

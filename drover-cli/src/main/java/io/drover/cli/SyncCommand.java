@@ -1,19 +1,16 @@
 package io.drover.cli;
 
-import io.drover.api.HostResult;
 import io.drover.api.RunReport;
 import io.drover.cli.output.Outcomes;
 import io.drover.cli.runs.RunRecord;
 import io.drover.cli.runs.RunStore;
 import io.drover.ssh.Ssh;
 import io.drover.sync.ClusterLock;
-import io.drover.sync.ClusterLockException;
 import io.drover.sync.FileSync;
 import io.drover.sync.LockOptions;
 import io.drover.sync.Source;
 import io.drover.sync.SyncException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,7 +159,6 @@ final class SyncCommand extends FleetCommand {
                     Ssh client = sshOptions.newSsh(sshOptions.prompter(cli), out.listener(), 64)) {
                 FileSync sync = build(client, job, sources, destinations, out);
                 AtomicBoolean interrupted = new AtomicBoolean();
-                Instant started = Instant.now();
                 ClusterLock held = null;
                 RunReport<Void> report;
                 List<String> trailer = new ArrayList<>();
@@ -173,15 +169,14 @@ final class SyncCommand extends FleetCommand {
                     sync.cancel("interrupted");
                 })) {
                     if (lockWanted.isPresent()) {
-                        try {
-                            held = ClusterLock.acquire(client, destinations, lockWanted.get());
-                        } catch (ClusterLockException e) {
-                            report = refusedReport(job.command(), started, e);
-                            trailer.add("drover: " + e.getMessage());
-                            code = interrupted.get() ? ExitCodes.INTERRUPTED
-                                    : e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
-                            return finish(store, out, report, code, interrupted.get(), job, hosts, sshOptions,
-                                    destinations, lockOptions.toRecord(lockWanted), trailer);
+                        switch (ClusterLockOptions.take(cli, client, destinations, lockWanted.get(), job.command(),
+                                out)) {
+                            case ClusterLockOptions.Taken.Held h -> held = h.lock();
+                            case ClusterLockOptions.Taken.Refused r -> {
+                                trailer.add("drover: " + r.message());
+                                return finish(store, out, r.report(), r.code(), r.interrupted(), job, hosts,
+                                        sshOptions, destinations, lockOptions.toRecord(lockWanted), trailer);
+                            }
                         }
                         held.lost().thenAccept(loss -> {
                             out.phase(loss + ": stopping");
@@ -227,16 +222,6 @@ final class SyncCommand extends FleetCommand {
             }
             job.syncTool().ifPresent(b::syncTool);
             return b.build();
-        }
-
-        /** Results for a refused lock: hosts that granted it were not worked on, so they are skipped. */
-        private static RunReport<Void> refusedReport(String task, Instant started, ClusterLockException e) {
-            List<HostResult<Void>> results = new ArrayList<>();
-            for (HostResult<Void> r : e.results()) {
-                results.add(r.isOk() ? new HostResult.Skipped<>(r.host(), "the cluster lock was refused elsewhere")
-                        : r);
-            }
-            return new RunReport<>(task, started, Duration.between(started, Instant.now()), results);
         }
 
         private int finish(RunStore store, RunOutput out, RunReport<Void> report, int code, boolean interrupted,

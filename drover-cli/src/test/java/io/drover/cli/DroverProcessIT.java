@@ -273,6 +273,46 @@ class DroverProcessIT {
     }
 
     @Test
+    void ctrlCDuringADownloadFromAFrozenHostEndsAt130AndLeavesNoPartialFile() throws Exception {
+        // 2 GiB, sparse on the host: far more than can arrive before the host is frozen
+        Done made = run("", "run", "-F", config, "-H", "p2", "--", "truncate -s 2G /tmp/big");
+        assertThat(made.code()).as(made.toString()).isZero();
+        Path dest = Files.createDirectories(tmp.resolve("downloads"));
+        Process p = start(drover(List.of("download", "-F", config, "-H", "p2", "/tmp/big",
+                dest.resolve("big").toString())));
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
+        p.getOutputStream().close();
+        waitFor(() -> partialBytes(dest) > 0, Duration.ofSeconds(300), "the download under way");
+        fleet.host("p2").pause();
+        try {
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("drover ended after Ctrl-C").isTrue();
+            Done d = new Done(p.exitValue(), out.get(), err.get());
+            assertThat(d.code()).as(d.toString()).isEqualTo(130);
+            assertThat(d.err()).contains("1 cancelled");
+            try (var left = Files.list(dest)) {
+                assertThat(left.toList()).as("nothing half-written is left").isEmpty();
+            }
+            RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
+            assertThat(rec.command()).isEqualTo("download");
+            assertThat(rec.interrupted()).isTrue();
+            assertThat(rec.hosts()).singleElement().satisfies(h -> assertThat(h.result()).isEqualTo("cancelled"));
+        } finally {
+            fleet.host("p2").resume();
+        }
+    }
+
+    /** Bytes in the files under {@code dir} (a download's temporary file while it is under way). */
+    private static long partialBytes(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void askPassAsksOnceOnTheTerminalWithoutEchoAndLogsInEverywhereWithThePassword() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a pty");
         String password = "pw-" + Long.toHexString(System.nanoTime());

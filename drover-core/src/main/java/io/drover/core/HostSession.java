@@ -289,6 +289,11 @@ public final class HostSession {
             toClose = List.copyOf(resources);
         }
         toKill.forEach(HostSession::killQuietly);
+        if (!toClose.isEmpty()) {
+            // a transfer under way: cut its SFTP channel first, or closing its stream waits for the host's
+            // replies to the reads in flight, which a frozen host never sends
+            connection.abortFileSystem();
+        }
         toClose.forEach(HostSession::closeQuietly);
     }
 

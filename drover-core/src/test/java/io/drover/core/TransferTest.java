@@ -262,6 +262,43 @@ class TransferTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 180, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void cancellingADownloadFromAFrozenHostEndsItAtOnceAndLeavesNoTemporary(@TempDir Path dir) throws Exception {
+        try (SshFleet fleet = Fleets.start(1, "frozen"); Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).build()) {
+            TestHost host = fleet.hosts().getFirst();
+            try (RandomAccessFile f = new RandomAccessFile(host.tmp().orElseThrow().resolve("big").toFile(), "rw")) {
+                f.setLength(2L << 30); // sparse: far more than gets through before the host freezes
+            }
+            CountDownLatch under = new CountDownLatch(1);
+            Cancellation cancel = Cancellation.create();
+            AtomicReference<RunReport<Path>> report = new AtomicReference<>();
+            try (Group g = Group.builder(ssh).host(host.name()).listener(e -> {
+                if (e instanceof DroverEvent.BytesTransferred b && b.done() >= 4L << 20) {
+                    under.countDown();
+                }
+            }).connect()) {
+                Thread runner = Thread.ofVirtual().start(() -> report.set(g.run("download",
+                        h -> h.download(Download.of("/tmp/big", dir.resolve("big"))),
+                        RunOptions.defaults().withCancellation(cancel))));
+                assertThat(under.await(60, TimeUnit.SECONDS)).isTrue();
+                host.pause();
+                try {
+                    cancel.cancel("enough");
+                    // the reads in flight are never answered: only cutting the SFTP channel ends the task
+                    runner.join(java.time.Duration.ofSeconds(60));
+                    assertThat(runner.isAlive()).as("the download still waits for the frozen host").isFalse();
+                } finally {
+                    host.resume();
+                }
+            }
+            assertThat(report.get().results().getFirst()).isInstanceOf(HostResult.Cancelled.class);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.toList()).as("nothing half-written").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aReaderNeverSeesHalfAFileWhileUploadsReplaceIt(@TempDir Path dir) throws Exception {
         SshFleet fleet = Fleets.shared();
         int size = 2 << 20;

@@ -53,6 +53,13 @@ public interface SshConnection extends Closeable {
      */
     FileSystem fileSystem();
 
+    /**
+     * Closes the SFTP file system at once, without waiting for the host: reads, writes and stream closes under way
+     * on it fail at once instead of waiting for a host that may never answer (a frozen host, a cancelled transfer).
+     * The next {@link #fileSystem()} opens a new one. Nothing happens when none is open.
+     */
+    void abortFileSystem();
+
     boolean isOpen();
 
     /** Closes the connection and every channel on it. Idempotent. */

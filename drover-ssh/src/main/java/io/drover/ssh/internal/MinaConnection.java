@@ -16,15 +16,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.common.SftpConstants;
 
 /** An authenticated MINA session behind drover's {@link SshConnection}. */
 final class MinaConnection implements SshConnection {
     static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(30);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SFTP = SftpConstants.SFTP_SUBSYSTEM_NAME;
 
     private final String destination;
     private final HostConfig config;
@@ -250,6 +253,32 @@ final class MinaConnection implements SshConnection {
                 }
             }
             return fileSystem;
+        }
+    }
+
+    @Override
+    public void abortFileSystem() {
+        FileSystem fs;
+        synchronized (fsLock) {
+            fs = fileSystem;
+            fileSystem = null;
+        }
+        if (fs == null) {
+            return;
+        }
+        // closed now, not gracefully: a graceful close waits for the host's answer, and only a closed channel wakes
+        // the SFTP client's threads waiting for replies
+        if (session.getService(ConnectionService.class) instanceof AbstractConnectionService channels) {
+            for (var channel : channels.getChannels()) {
+                if (channel instanceof ChannelSubsystem sub && SFTP.equals(sub.getSubsystem())) {
+                    sub.close(true);
+                }
+            }
+        }
+        try {
+            fs.close();
+        } catch (IOException | RuntimeException ignored) {
+            // its channels are closed already
         }
     }
 

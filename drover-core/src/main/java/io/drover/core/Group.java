@@ -199,13 +199,7 @@ public final class Group implements AutoCloseable {
         for (RunExecution<?> run : List.copyOf(runs)) {
             run.cancel("group closed");
         }
-        for (SshConnection c : connections.values()) {
-            try {
-                c.close();
-            } catch (RuntimeException ignored) {
-                // closing a broken connection: nothing more to do
-            }
-        }
+        SshConnection.closeAll(List.copyOf(connections.values()));
         connections.clear();
         timer.shutdown(); // delayed actions already scheduled (grace periods of stopped tasks) still run
         if (ownedExecutor != null) {

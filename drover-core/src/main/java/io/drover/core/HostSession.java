@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,6 +30,9 @@ import java.util.concurrent.CancellationException;
  * every transfer is cut, and further actions throw {@link CancellationException}.
  */
 public final class HostSession {
+    /** How long a stop waits for its kills to be confirmed before it goes on. */
+    static final Duration KILL_PATIENCE = Duration.ofSeconds(2);
+
     private final String name;
     private final Map<String, Object> vars;
     private final SshConnection connection;
@@ -288,7 +292,7 @@ public final class HostSession {
             toKill = List.copyOf(processes);
             toClose = List.copyOf(resources);
         }
-        toKill.forEach(HostSession::killQuietly);
+        killAll(toKill);
         if (!toClose.isEmpty()) {
             // a transfer under way: cut its SFTP channel first, or closing its stream waits for the host's
             // replies to the reads in flight, which a frozen host never sends
@@ -343,6 +347,27 @@ public final class HostSession {
         Thread.currentThread().interrupt();
         String reason = abortReason();
         return new CancellationException("task on " + name + " stopped: " + (reason == null ? "interrupted" : reason));
+    }
+
+    /**
+     * Kills the processes, each on its own thread, and waits for them at most {@link #KILL_PATIENCE}: a live host
+     * confirms within milliseconds; for one that stopped answering the kill goes on in the background (bounded by
+     * the SSH layer) while the stop proceeds.
+     */
+    private void killAll(List<RemoteProcess> toKill) {
+        List<Thread> killers = toKill.stream()
+                .map(p -> Thread.ofVirtual().name("drover-kill-" + name).start(() -> killQuietly(p))).toList();
+        long deadline = System.nanoTime() + KILL_PATIENCE.toNanos();
+        try {
+            for (Thread t : killers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void killQuietly(RemoteProcess p) {

@@ -340,15 +340,19 @@ final class RunExecution<T> {
             if (!abort.compareAndSet(null, new Abort(timeout, reason))) {
                 return;
             }
-            HostSession s = session;
-            if (s != null) {
-                s.abort(reason);
-            }
-            synchronized (this) {
-                if (thread != null) {
-                    thread.interrupt();
+            // the stop itself on a thread of its own: killing the commands of a host that stopped answering waits
+            // for it (bounded), and must hold up neither the caller nor the stopping of other hosts
+            Thread.ofVirtual().name("drover-stop-" + host.name()).start(() -> {
+                HostSession s = session;
+                if (s != null) {
+                    s.abort(reason);
                 }
-            }
+                synchronized (this) {
+                    if (thread != null) {
+                        thread.interrupt();
+                    }
+                }
+            });
             // a task that ignores the interrupt is reported without it after a grace period
             group.schedule(Group.ABORT_GRACE, this::finishAborted);
         }

@@ -414,8 +414,8 @@ public final class ConnectionPool implements AutoCloseable {
                 (key.startsWith("\u0000") ? jumps : all).add(c);
             }
         });
-        all.forEach(MinaConnection::close);
-        jumps.forEach(MinaConnection::close);
+        SshConnection.closeAll(all);
+        SshConnection.closeAll(jumps); // after the connections through them
         cache.clear();
         try {
             client.stop();

@@ -28,6 +28,7 @@ final class MinaConnection implements SshConnection {
     static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(30);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String SFTP = SftpConstants.SFTP_SUBSYSTEM_NAME;
+    private static final Duration GRACEFUL_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final String destination;
     private final HostConfig config;
@@ -36,6 +37,7 @@ final class MinaConnection implements SshConnection {
     private volatile FileSystem fileSystem;
     private final java.util.concurrent.atomic.AtomicBoolean agentRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private final Consumer<String> warnings;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object residentLock = new Object();
     private ResidentShell resident; // guarded by residentLock
     private boolean residentOpening; // guarded by residentLock
@@ -224,15 +226,25 @@ final class MinaConnection implements SshConnection {
         return sb.toString();
     }
 
-    /** Runs a short command without the wrapper and waits for it (used by kill). */
+    /**
+     * Runs a short command without the wrapper and waits for it, {@code timeout} in all (used by kill); its channel
+     * is then closed without waiting for the host.
+     */
     void runQuietly(String command, Duration timeout) {
-        try (ChannelExec channel = session.createExecChannel(command)) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ChannelExec channel = null;
+        try {
+            channel = session.createExecChannel(command);
             channel.setRedirectErrorStream(true);
             channel.open().verify(timeout);
             channel.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED),
-                    timeout.toMillis());
+                    Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         } catch (IOException | RuntimeException e) {
             // best effort: the caller falls back to closing the channel
+        } finally {
+            if (channel != null) {
+                channel.close(true);
+            }
         }
     }
 
@@ -296,6 +308,9 @@ final class MinaConnection implements SshConnection {
 
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // closed by its group and again by the pool: the second would wait again for a silent host
+        }
         ResidentShell shell;
         synchronized (residentLock) {
             shell = resident;
@@ -320,7 +335,9 @@ final class MinaConnection implements SshConnection {
             session.close(true);
             return;
         }
-        session.close(false).awaitUninterruptibly(Duration.ofSeconds(5));
+        // channels still open (a command stopped early): a live host closes them within milliseconds; a host that
+        // stopped answering never does, so the wait is short
+        session.close(false).awaitUninterruptibly(GRACEFUL_CLOSE_WAIT);
         if (session.isOpen()) {
             session.close(true);
         }

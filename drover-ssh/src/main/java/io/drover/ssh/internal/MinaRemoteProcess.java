@@ -159,15 +159,21 @@ final class MinaRemoteProcess implements RemoteProcess {
             if (!exit.isDone()) {
                 sendSignal("KILL");
             }
+            // one budget for every step: a host that stopped answering costs KILL_WAIT once, not per step
+            long deadline = System.nanoTime() + KILL_WAIT.toNanos();
             OptionalLong pid = marked.awaitPid(PID_WAIT);
             if (pid.isPresent() && connection.isOpen() && !channel.isClosed()) {
                 long p = pid.getAsLong();
                 connection.runQuietly("pkill -KILL -s " + p + " 2>/dev/null; kill -KILL -- -" + p
-                        + " 2>/dev/null; true", KILL_WAIT);
+                        + " 2>/dev/null; true", remaining(deadline));
             }
-            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_WAIT.toMillis());
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining(deadline).toMillis());
         }
         channel.close(false);
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 
     private void sendSignal(String name) {

@@ -87,6 +87,8 @@ import java.util.stream.Collectors;
 public final class Group implements AutoCloseable {
     /** How long a stopped task may take to notice before its result is reported without it. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(10);
+    /** How long closing a group waits for the commands of its cancelled runs to be killed. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final Ssh ssh;
     private final List<HostEntry> hosts;
@@ -196,8 +198,13 @@ public final class Group implements AutoCloseable {
             return;
         }
         closed = true;
-        for (RunExecution<?> run : List.copyOf(runs)) {
+        List<RunExecution<?>> cancelled = List.copyOf(runs);
+        for (RunExecution<?> run : cancelled) {
             run.cancel("group closed");
+        }
+        // the kills go through the connections closed next: let them reach the hosts first
+        for (RunExecution<?> run : cancelled) {
+            run.awaitStops(STOP_WAIT);
         }
         SshConnection.closeAll(List.copyOf(connections.values()));
         connections.clear();

@@ -37,6 +37,7 @@ final class RunExecution<T> {
     private final CountDownLatch done;
     private final Object lock = new Object();
     private final Set<HostRun> running = new HashSet<>();
+    private List<HostRun> stopping = List.of(); // guarded by lock: the hosts cancel stopped
     private int finished;
     private int failures;
     private String stopReason;
@@ -89,6 +90,24 @@ final class RunExecution<T> {
         return new RunReport<>(name, started, Duration.between(started, end), Arrays.asList(results));
     }
 
+    /**
+     * Waits, at most {@code bound} in all, until the stops that {@link #cancel} began have killed their hosts'
+     * commands (or given up on hosts that do not answer): before the connections close under them, or the kills
+     * never reach the hosts.
+     */
+    void awaitStops(Duration bound) {
+        List<HostRun> toWait;
+        synchronized (lock) {
+            toWait = stopping;
+        }
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (HostRun r : toWait) {
+            if (!r.awaitStopped(deadline)) {
+                return;
+            }
+        }
+    }
+
     /** Cancels the run: running tasks are stopped, hosts not started are skipped. First reason wins. */
     void cancel(String reason) {
         List<HostRun> toStop;
@@ -101,6 +120,9 @@ final class RunExecution<T> {
         }
         for (HostRun r : toStop) {
             r.abort(false, reason);
+        }
+        synchronized (lock) {
+            stopping = toStop;
         }
         Thread d = dispatcher;
         if (d != null) {
@@ -258,6 +280,7 @@ final class RunExecution<T> {
         private Instant startedAt; // guarded by state; set when TaskStarted is emitted
         private Thread thread; // guarded by this
         private volatile HostSession session;
+        private volatile Thread stopper;
 
         HostRun(int index, HostEntry host) {
             this.index = index;
@@ -342,7 +365,7 @@ final class RunExecution<T> {
             }
             // the stop itself on a thread of its own: killing the commands of a host that stopped answering waits
             // for it (bounded), and must hold up neither the caller nor the stopping of other hosts
-            Thread.ofVirtual().name("drover-stop-" + host.name()).start(() -> {
+            stopper = Thread.ofVirtual().name("drover-stop-" + host.name()).start(() -> {
                 HostSession s = session;
                 if (s != null) {
                     s.abort(reason);
@@ -355,6 +378,21 @@ final class RunExecution<T> {
             });
             // a task that ignores the interrupt is reported without it after a grace period
             group.schedule(Group.ABORT_GRACE, this::finishAborted);
+        }
+
+        /** Waits until this host's stop has done its work, or {@code deadline} ({@link System#nanoTime}) passes. */
+        boolean awaitStopped(long deadline) {
+            Thread t = stopper;
+            if (t == null) {
+                return true;
+            }
+            try {
+                long left = deadline - System.nanoTime();
+                return left > 0 && t.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         /** Under {@code state}: the result of a stopped task. */

@@ -477,10 +477,24 @@ public final class ClusterLock implements AutoCloseable {
             }
         }
 
+        /** Whether this host missed its last three heartbeats (and at least two seconds of them). */
+        private boolean silent() {
+            Heartbeats b = beats;
+            if (b == null) {
+                return false;
+            }
+            Duration patience = options.heartbeatInterval().multipliedBy(3);
+            if (patience.compareTo(Duration.ofSeconds(2)) < 0) {
+                patience = Duration.ofSeconds(2);
+            }
+            return b.silence(host, options.clock().instant()).compareTo(patience) > 0;
+        }
+
         /**
-         * Closes the holder's stdin (it exits and the lock is free) and waits up to 5 s; a holder still there is
-         * killed on a background thread, waited for 5 s more. A frozen host's holder is then left to its own
-         * heartbeat timeout and to the connection's end.
+         * Closes the holder's stdin (it exits and the lock is free) and waits for it; a holder still there is killed
+         * on a background thread; 5 s in all. A host that lost the lock or missed its last heartbeats is not waited
+         * for: its holder is killed in the background, and else left to its own heartbeat timeout and to the
+         * connection's end.
          */
         void release() {
             HostCommand c = command;
@@ -488,18 +502,20 @@ public final class ClusterLock implements AutoCloseable {
                 return;
             }
             LockLoss loss = lost.getNow(null);
-            if (loss != null && loss.host().equals(host) && !ended.isDone()) {
+            if (!ended.isDone() && (loss != null && loss.host().equals(host) || silent())) {
                 // this host stopped answering: no point waiting for it; its holder ends with the channel
                 Thread.ofVirtual().name("drover-unlock-kill-" + host).start(c.process()::kill);
                 return;
             }
+            // one budget for the polite end and the kill: a host that stopped answering costs RELEASE_WAIT once
+            long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
             try {
                 c.process().stdin().close();
             } catch (IOException | RuntimeException ignored) {
                 // the channel is gone already; the holder has exited or will be killed below
             }
             try {
-                ended.get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -508,7 +524,7 @@ public final class ClusterLock implements AutoCloseable {
             }
             Thread killer = Thread.ofVirtual().name("drover-unlock-kill-" + host).start(c.process()::kill);
             try {
-                killer.join(RELEASE_WAIT);
+                killer.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

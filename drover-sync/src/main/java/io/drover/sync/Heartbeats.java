@@ -29,6 +29,12 @@ final class Heartbeats {
         last.computeIfPresent(host, (h, before) -> at.isAfter(before) ? at : before);
     }
 
+    /** How long {@code host} has been silent at {@code now} (zero for a host not tracked). */
+    synchronized Duration silence(String host, Instant now) {
+        Instant at = last.get(host);
+        return at == null ? Duration.ZERO : Duration.between(at, now);
+    }
+
     /** The first host, in host order, silent for longer than the timeout at {@code now}. */
     synchronized Optional<Overdue> overdue(Instant now) {
         for (Map.Entry<String, Instant> e : last.entrySet()) {

@@ -148,6 +148,26 @@ class ClusterLockTest {
     }
 
     @Test
+    void releasingWhileAHostIsFrozenDoesNotWaitForItAndFreesTheOthers() throws Exception {
+        ClusterLock lock = ClusterLock.acquire(ssh, fleet.names(), options("frozen release").build());
+        fleet.host("lk5").pause();
+        try {
+            Thread.sleep(3000); // six heartbeats missed, still short of the 5 s heartbeat timeout: not lost yet
+            assertThat(lock.isLost()).isFalse();
+            long t0 = System.nanoTime();
+            lock.close();
+            // waiting for lk5's holder to end politely, then for its kill, took 5 s before
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+            try (ClusterLock again = ClusterLock.acquire(otherSsh, List.of("lk1", "lk2", "lk3", "lk4"),
+                    options("again").build())) {
+                assertThat(again.hosts()).hasSize(4);
+            }
+        } finally {
+            fleet.host("lk5").resume();
+        }
+    }
+
+    @Test
     void aPausedHostLosesTheLockWithinTheHeartbeatTimeout() throws Exception {
         try (ClusterLock lock = ClusterLock.acquire(ssh, fleet.names(), options("pause").build())) {
             var lost = lock.lost();

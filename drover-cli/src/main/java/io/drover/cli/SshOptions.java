@@ -32,7 +32,7 @@ final class SshOptions {
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Give up connecting to a host after this long (e.g. 10s). Default: ConnectTimeout of "
-                    + "the ssh_config, else the system's.")
+                    + "the ssh_config, else 30s.")
     Duration connectTimeout;
 
     @Option(names = "--ask-pass",

@@ -276,6 +276,48 @@ class ConnectTest {
     }
 
     @Test
+    void withoutConnectTimeoutAHungHostIsGivenUpAfterThirtySecondsNotWaitedForForever() {
+        TestHost h = fleet.host("cn3");
+        h.pause();
+        try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).build()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> ssh.connect("cn3")).isInstanceOfSatisfying(SshException.class, e -> {
+                assertThat(e.kind()).isEqualTo(SshException.Kind.CONNECT);
+                assertThat(e.getMessage()).contains("30 s (drover's default without ConnectTimeout)");
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(29),
+                    Duration.ofSeconds(60));
+        } finally {
+            h.resume();
+        }
+    }
+
+    @Test
+    void connectTimeoutCountsFromTheDialNotFromTheWaitForADialTurn() throws Exception {
+        List<TestHost> hung = List.of(fleet.host("cn2"), fleet.host("cn3"));
+        hung.forEach(TestHost::pause);
+        // one dial at a time: cn1 waits for its turn while the dials to the hung cn2 and cn3 use up 2 s each,
+        // longer than its own 2 s
+        try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).option("ConnectTimeout", "2")
+                .maxConcurrentDials(1).build()) {
+            var dials = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+            var first = java.util.concurrent.CompletableFuture.runAsync(() -> ssh.connect("cn3"), dials);
+            Thread.sleep(200);
+            var second = java.util.concurrent.CompletableFuture.runAsync(() -> ssh.connect("cn2"), dials);
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            try (SshConnection c = ssh.connect("cn1")) {
+                assertThat(c.isOpen()).isTrue();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2500));
+            assertThatThrownBy(first::join).hasCauseInstanceOf(SshException.class);
+            assertThatThrownBy(second::join).hasCauseInstanceOf(SshException.class);
+        } finally {
+            hung.forEach(TestHost::resume);
+        }
+    }
+
+    @Test
     void keepaliveDetectsAPausedHostAndReportsTheConnectionBroken() throws Exception {
         TestHost h = fleet.host("cn3");
         try (Ssh ssh = Ssh.builder().configFile(fleet.sshConfig()).option("ServerAliveInterval", "1")

@@ -32,7 +32,10 @@ import java.util.concurrent.FutureTask;
  * line anywhere before it matches it (OpenSSH only honours the value active at that point). Host name
  * canonicalisation never queries DNS: {@code CanonicalizeHostname} triggers the final pass but the name is kept.
  * {@code ForkAfterAuthentication} without a command is not refused. {@code KexAlgorithms} also accepts
- * {@code mlkem768x25519-sha256} (OpenSSH 9.9+; 9.2 refuses it), which drover implements.
+ * {@code mlkem768x25519-sha256} (OpenSSH 9.9+; 9.2 refuses it), which drover implements. Without
+ * {@code ConnectTimeout}, a connection (TCP, key exchange and authentication) gives up after 30 s, where OpenSSH
+ * waits for the system's TCP timeout and then, for a host that accepts but never answers, forever; and a
+ * {@code ConnectTimeout} counts from the dial's start, not from its wait for a turn among many hosts.
  *
  * <p>Files are read and parsed once, at load; {@link #resolve} reads nothing and is safe to call from many threads.
  * {@code Match exec} commands run through {@code $SHELL -c} (default {@code /bin/sh}); each distinct expanded

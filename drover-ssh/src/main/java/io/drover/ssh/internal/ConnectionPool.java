@@ -234,13 +234,15 @@ public final class ConnectionPool implements AutoCloseable {
         SessionSetup setup = new SessionSetup(config, verifier, Algorithms.kex(config), Algorithms.ciphers(config),
                 Algorithms.macs(config), Algorithms.signatures(config, hostKeys), Algorithms.compression(config),
                 new PrompterInteraction(settings.prompter(), config), notes);
-        Deadline deadline = new Deadline(config.connectTimeout());
         try {
             dialPermits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SshException(Kind.CONNECT, "interrupted while waiting to dial " + name, e);
         }
+        // from here, not from the queue for a dial permit: at a thousand hosts the last ones wait longer for their
+        // turn than any ConnectTimeout
+        Deadline deadline = new Deadline(config.connectTimeout());
         ClientSession session = null;
         try {
             SocketAddress target;
@@ -260,7 +262,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (!awaitFuture(connecting, deadline)) {
                 connecting.cancel();
                 throw new TransientFailure(new SshException(Kind.CONNECT, "connect to " + where + " (" + name
-                        + ") timed out after " + deadline.limitText() + " (ConnectTimeout)"));
+                        + ") timed out after " + deadline.limitText() + " (" + deadline.source() + ")"));
             }
             if (!connecting.isConnected()) {
                 throw classify(name, where, connecting.getException(), setup);
@@ -270,7 +272,8 @@ public final class ConnectionPool implements AutoCloseable {
             if (!awaitFuture(auth, deadline)) {
                 auth.cancel();
                 throw new TransientFailure(new SshException(Kind.CONNECT, "key exchange and authentication with "
-                        + where + " (" + name + ") did not finish within " + deadline.limitText() + " (ConnectTimeout)"));
+                        + where + " (" + name + ") did not finish within " + deadline.limitText() + " (" + deadline.source()
+                        + ")"));
             }
             if (!auth.isSuccess()) {
                 throw classify(name, where, auth.getException(), setup);
@@ -333,7 +336,7 @@ public final class ConnectionPool implements AutoCloseable {
     private static boolean awaitFuture(org.apache.sshd.common.future.WaitableFuture future, Deadline deadline)
             throws IOException {
         try {
-            return deadline.unlimited() ? future.await() : future.await(deadline.remainingMillis());
+            return future.await(deadline.remainingMillis());
         } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             throw e;
@@ -425,18 +428,26 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** A connect deadline from ConnectTimeout, or none. */
+    /**
+     * A dial's deadline: ConnectTimeout, else {@link #DEFAULT_LIMIT}. OpenSSH without ConnectTimeout waits for the
+     * system's TCP timeout and then, for a host that accepts the connection but never answers (frozen, overloaded),
+     * forever; a fleet run must not hang on one such host.
+     */
     private static final class Deadline {
-        private final Optional<Duration> limit;
+        static final Duration DEFAULT_LIMIT = Duration.ofSeconds(30);
+
+        private final Optional<Duration> configured;
+        private final Duration limit;
         private final long end;
 
-        Deadline(Optional<Duration> limit) {
-            this.limit = limit;
-            this.end = limit.map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+        Deadline(Optional<Duration> configured) {
+            this.configured = configured;
+            this.limit = configured.orElse(DEFAULT_LIMIT);
+            this.end = System.nanoTime() + limit.toNanos();
         }
 
-        boolean unlimited() {
-            return limit.isEmpty();
+        String source() {
+            return configured.isPresent() ? "ConnectTimeout" : "drover's default without ConnectTimeout";
         }
 
         long remainingMillis() {
@@ -444,7 +455,7 @@ public final class ConnectionPool implements AutoCloseable {
         }
 
         String limitText() {
-            return limit.map(d -> d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms").orElse("-");
+            return limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
         }
     }
 }

@@ -135,8 +135,12 @@ final class RunCommand extends FleetCommand {
             }
             previous = store.find(retryFailed);
             if (!previous.command().equals("run")) {
-                throw new UsageException("run " + previous.id() + " was a '" + previous.command()
-                        + "', not a 'run'; retry it with drover " + previous.command());
+                List<String> notOk = previous.hosts().stream().filter(h -> !h.ok()).map(RunRecord.HostEntry::host)
+                        .toList();
+                throw new UsageException(previous.command() + " " + previous.id() + " was a '" + previous.command()
+                        + "', not a 'run'" + (notOk.isEmpty() ? "; every host of it was ok"
+                        : "; to redo it where it was not ok, give the same drover " + previous.command()
+                                + " with -H '" + Folding.fold(notOk) + "'"));
             }
             retryHosts = previous.hosts().stream().filter(h -> !h.ok())
                     .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();

@@ -105,6 +105,11 @@ class SyncCommandTest {
         assertThat(r.err()).contains("cs2");
         assertThat(records()).singleElement().satisfies(rec -> assertThat(rec.hosts())
                 .filteredOn(h -> !h.ok()).extracting(RunRecord.HostEntry::host).containsExactly("cs2"));
+        // run --retry-failed does not replay a sync, and says how to redo it where it failed
+        var retry = cli.run("run", "--retry-failed");
+        assertThat(retry.code()).as(retry.toString()).isEqualTo(2);
+        assertThat(retry.err()).contains("was a 'sync', not a 'run'")
+                .contains("give the same drover sync with -H 'cs2'");
     }
 
     @Test

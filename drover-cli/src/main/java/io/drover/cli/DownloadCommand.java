@@ -133,7 +133,7 @@ final class DownloadCommand extends FleetCommand {
             RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(outcome.started()), outcome.started(),
                     outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
                     new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null, null,
-                            false, null, List.of(), null, false, failFast, null, null),
+                            false, null, List.of(), null, false, failFast, null, null, null),
                     outcome.interrupted(), code, entries));
             List<String> trailer = new ArrayList<>();
             if (!report.allOk()) {

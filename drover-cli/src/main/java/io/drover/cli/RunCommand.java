@@ -135,12 +135,13 @@ final class RunCommand extends FleetCommand {
             }
             previous = store.find(retryFailed);
             if (!previous.command().equals("run")) {
-                List<String> notOk = previous.hosts().stream().filter(h -> !h.ok()).map(RunRecord.HostEntry::host)
-                        .toList();
+                boolean replayable = !previous.command().equals("download");
                 throw new UsageException(previous.command() + " " + previous.id() + " was a '" + previous.command()
-                        + "', not a 'run'" + (notOk.isEmpty() ? "; every host of it was ok"
+                        + "', not a 'run'" + (previous.notOk().isEmpty() ? "; every host of it was ok"
+                        : replayable ? "; retry it with drover " + previous.command() + " --retry-failed "
+                                + previous.id()
                         : "; to redo it where it was not ok, give the same drover " + previous.command()
-                                + " with -H '" + Folding.fold(notOk) + "'"));
+                                + " with -H '" + Folding.fold(previous.notOk()) + "'"));
             }
             retryHosts = previous.hosts().stream().filter(h -> !h.ok())
                     .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();
@@ -248,26 +249,12 @@ final class RunCommand extends FleetCommand {
     private void inherit(RunRecord previous) {
         RunRecord.Options o = previous.options();
         var parsed = spec.commandLine().getParseResult();
-        if (!parsed.hasMatchedOption("-F") && o.sshConfig() != null) {
-            ssh.configFile = o.sshConfig();
-        }
-        if (!parsed.hasMatchedOption("-l") && o.user() != null) {
-            ssh.user = o.user();
-        }
-        if (!parsed.hasMatchedOption("-p") && o.port() != null) {
-            ssh.port = o.port();
-        }
-        if (!parsed.hasMatchedOption("-o")) {
-            ssh.options = new ArrayList<>(o.sshOptions());
-        }
+        ssh.inherit(o, parsed);
         if (!parsed.hasMatchedOption("--parallel") && o.parallel() != null) {
             parallel = o.parallel();
         }
         if (!parsed.hasMatchedOption("--timeout") && o.timeout() != null) {
             timeout = Durations.parse(o.timeout());
-        }
-        if (!parsed.hasMatchedOption("--connect-timeout") && o.connectTimeout() != null) {
-            ssh.connectTimeout = Durations.parse(o.connectTimeout());
         }
         if (!parsed.hasMatchedOption("--sudo")) {
             sudo = o.sudo();
@@ -368,12 +355,11 @@ final class RunCommand extends FleetCommand {
             List<Targets.Chosen> targets, RunRecord.Lock lockHeld) {
         List<RunRecord.HostEntry> entries = Records.hostEntries(outcome.report(), Targets.destinations(targets));
         RunRecord.Options options = new RunRecord.Options(
-                ssh.configFile == null ? null : ssh.noConfigFile() ? "none"
-                        : Path.of(ssh.configFile).toAbsolutePath().toString(),
+                ssh.configForRecord(),
                 ssh.user, ssh.port, ssh.options, parallel, timeout == null ? null : timeout.toMillis() + "ms",
                 ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, cd, env,
                 stdin == null || stdin.equals("-") ? stdin : Path.of(stdin).toAbsolutePath().toString(), pty,
-                failFast, maxFailures, lockHeld);
+                failFast, maxFailures, lockHeld, null);
         var report = outcome.report();
         return new RunRecord(RunRecord.VERSION, id, outcome.started(), outcome.wall().toMillis(), "run", command,
                 hosts.toSelection(previous == null ? null : previous.id()), options, outcome.interrupted(), code,

@@ -1,6 +1,8 @@
 package io.drover.cli;
 
 import io.drover.api.EventListener;
+import io.drover.cli.output.Durations;
+import io.drover.cli.runs.RunRecord;
 import io.drover.ssh.Prompter;
 import io.drover.ssh.Ssh;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How to connect, as the {@code ssh} command takes it: shared by every command that reaches hosts. */
@@ -39,6 +42,33 @@ final class SshOptions {
             description = "Ask once for a password on the terminal and use it for every host that wants one "
                     + "(never taken from the command line).")
     boolean askPass;
+
+    /**
+     * Takes how a recorded run connected ({@code --retry-failed}): its ssh_config, user, port, {@code -o} options
+     * and connect timeout, each unless the command line gives it anew.
+     */
+    void inherit(RunRecord.Options o, CommandLine.ParseResult parsed) {
+        if (!parsed.hasMatchedOption("-F") && o.sshConfig() != null) {
+            configFile = o.sshConfig();
+        }
+        if (!parsed.hasMatchedOption("-l") && o.user() != null) {
+            user = o.user();
+        }
+        if (!parsed.hasMatchedOption("-p") && o.port() != null) {
+            port = o.port();
+        }
+        if (!parsed.hasMatchedOption("-o")) {
+            options = new ArrayList<>(o.sshOptions());
+        }
+        if (!parsed.hasMatchedOption("--connect-timeout") && o.connectTimeout() != null) {
+            connectTimeout = Durations.parse(o.connectTimeout());
+        }
+    }
+
+    /** The ssh_config file as a record keeps it: absolute, {@code none}, or null for the default. */
+    String configForRecord() {
+        return configFile == null ? null : noConfigFile() ? "none" : Path.of(configFile).toAbsolutePath().toString();
+    }
 
     /** The {@code -o} options parsed, in order, plus {@code -l}, {@code -p} and {@code --connect-timeout}. */
     Map<String, String> sshOptions() {

@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.api.RunReport;
+import io.drover.cli.output.Durations;
 import io.drover.cli.output.Outcomes;
 import io.drover.cli.runs.RunRecord;
 import io.drover.cli.runs.RunStore;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Parameters;
                 + "3 a host unreachable; 4 the cluster lock was lost; 130 interrupted."
         })
 final class SyncCommand extends FleetCommand {
-    @Option(names = {"-r", "--root"}, required = true, paramLabel = "DIR",
+    @Option(names = {"-r", "--root"}, paramLabel = "DIR",
             description = "The remote directory to replace (absolute; not '/', not a mount point). Its parent is "
                     + "created when missing.")
     String root;
@@ -74,13 +75,17 @@ final class SyncCommand extends FleetCommand {
     @Mixin
     LogOptions log;
 
-    @Parameters(paramLabel = "SRC", arity = "1..*", description = "Local files and directories to send.")
+    @Parameters(paramLabel = "SRC", arity = "0..*", description = "Local files and directories to send.")
     List<String> sources = new ArrayList<>();
 
     @Override
     public Integer call() {
+        if (transfer.retryFailed == null && (root == null || sources.isEmpty())) {
+            throw new UsageException(root == null ? "give the remote directory to replace: --root DIR"
+                    : "give what to send: drover sync --root DIR SRC...");
+        }
         Job job = new Job(FileSync.Mode.SYNC, root, sources, Optional.ofNullable(syncTool), allOrNothing, true,
-                "sync", concat(List.of("--root", root), sources));
+                "sync", root == null ? List.of() : concat(List.of("--root", root), sources));
         return transfer.execute(this, lock, output, log, job);
     }
 
@@ -128,6 +133,11 @@ final class SyncCommand extends FleetCommand {
                         + "(default: 60s); it is reported as timed out.")
         Duration stallTimeout;
 
+        @Option(names = "--retry-failed", arity = "0..1", paramLabel = "RUN", parameterConsumer = RunCommand.RunRef.class,
+                description = "Send again what an earlier transfer of this kind (default: the last) sent, to its "
+                        + "hosts that were not ok, with its options unless given anew.")
+        String retryFailed;
+
         /** Runs {@code job} for {@code command} (a {@code sync} or an {@code upload}) with these options. */
         int execute(FleetCommand command, ClusterLockOptions lockOptions, OutputOptions output, LogOptions log,
                 Job job) {
@@ -135,25 +145,46 @@ final class SyncCommand extends FleetCommand {
             CommandLine.Model.CommandSpec spec = command.spec;
             HostOptions hosts = command.hosts;
             SshOptions sshOptions = command.ssh;
-            hosts.validate();
             output.validate();
+            RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
+            RunRecord previous = null;
+            List<Targets.Chosen> retryHosts = null;
+            List<Source> sources = new ArrayList<>();
+            if (retryFailed != null) {
+                previous = store.find(retryFailed);
+                retryHosts = retryHosts(previous, job, hosts, spec);
+                if (retryHosts.isEmpty()) {
+                    var err = spec.commandLine().getErr();
+                    err.println("drover: nothing to retry: every host of " + job.command() + " " + previous.id()
+                            + " was ok");
+                    err.flush();
+                    return ExitCodes.OK;
+                }
+                RunRecord.Transfer sent = previous.options().transfer();
+                job = inherit(previous, job, sent, sshOptions, lockOptions, spec.commandLine().getParseResult());
+                for (RunRecord.Sent src : sent.sources()) {
+                    sources.add(new Source(java.nio.file.Path.of(src.path()), src.target()));
+                }
+            } else {
+                hosts.validate();
+                try {
+                    for (String s : job.sources()) {
+                        sources.add(Source.parse(s, relative));
+                    }
+                } catch (SyncException e) {
+                    throw new UsageException(e.getMessage(), e);
+                }
+            }
             if (parallel < 1) {
                 throw new UsageException("--parallel " + parallel + " must be at least 1");
             }
-            List<Source> sources = new ArrayList<>();
-            try {
-                for (String s : job.sources()) {
-                    sources.add(Source.parse(s, relative));
-                }
-            } catch (SyncException e) {
-                throw new UsageException(e.getMessage(), e);
-            }
-            List<Targets.Chosen> targets = Targets.expand(hosts, null, Targets.sshConfig(sshOptions, cli), cli);
+            List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, Targets.sshConfig(sshOptions, cli),
+                    cli);
             Map<String, String> destinations = Targets.destinations(targets);
             List<String> names = Targets.names(targets);
             Optional<LockOptions> lockWanted = lockOptions.resolve(job.lockByDefault(),
                     command.holderCommand(), sudo);
-            RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
+            String retryOf = previous == null ? null : previous.id();
             try (RunOutput out = new RunOutput(output, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
                     names, log.on());
                     Ssh client = sshOptions.newSsh(sshOptions.prompter(cli), out.listener(), 64)) {
@@ -174,8 +205,8 @@ final class SyncCommand extends FleetCommand {
                             case ClusterLockOptions.Taken.Held h -> held = h.lock();
                             case ClusterLockOptions.Taken.Refused r -> {
                                 trailer.add("drover: " + r.message());
-                                return finish(store, out, r.report(), r.code(), r.interrupted(), job, hosts,
-                                        sshOptions, destinations, lockOptions.toRecord(lockWanted), trailer);
+                                return finish(store, out, r.report(), r.code(), r.interrupted(), job, sources, hosts,
+                                        retryOf, sshOptions, destinations, lockOptions.toRecord(lockWanted), trailer);
                             }
                         }
                         held.lost().thenAccept(loss -> {
@@ -198,8 +229,8 @@ final class SyncCommand extends FleetCommand {
                 }
                 List<String> kinds = report.results().stream().map(Outcomes::kind).toList();
                 code = ExitCodes.of(kinds, interrupted.get(), lost);
-                return finish(store, out, report, code, interrupted.get(), job, hosts, sshOptions, destinations,
-                        lockOptions.toRecord(lockWanted), trailer);
+                return finish(store, out, report, code, interrupted.get(), job, sources, hosts, retryOf, sshOptions,
+                        destinations, lockOptions.toRecord(lockWanted), trailer);
             } catch (SyncException e) {
                 throw new UsageException(e.getMessage(), e);
             } catch (RuntimeException e) {
@@ -224,19 +255,79 @@ final class SyncCommand extends FleetCommand {
             return b.build();
         }
 
+        /** The hosts of {@code previous} to send to again: those not ok. */
+        private static List<Targets.Chosen> retryHosts(RunRecord previous, Job job, HostOptions hosts,
+                CommandLine.Model.CommandSpec spec) {
+            if (hosts.anyGiven()) {
+                throw new UsageException("--retry-failed chooses the hosts itself; leave out -H, -f, -i and "
+                        + "--stdin-hosts (-x still applies)");
+            }
+            if (!job.sources().isEmpty() || job.root() != null) {
+                throw new UsageException("--retry-failed sends what " + previous.id() + " sent; leave out the "
+                        + (job.mode() == FileSync.Mode.SYNC ? "--root and SRC" : "SRC and DEST"));
+            }
+            if (!previous.command().equals(job.command())) {
+                throw new UsageException(previous.command() + " " + previous.id() + " was a '" + previous.command()
+                        + "', not " + (job.command().equals("upload") ? "an" : "a") + " '" + job.command()
+                        + "'; retry it with drover " + previous.command()
+                        + (previous.command().equals("run") ? " --retry-failed" : ""));
+            }
+            if (previous.options().transfer() == null) {
+                throw new UsageException(job.command() + " " + previous.id() + " was recorded before drover kept "
+                        + "what a transfer sent; give the command again with -H '" + Folding.fold(previous.notOk())
+                        + "'");
+            }
+            return previous.hosts().stream().filter(h -> !h.ok())
+                    .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();
+        }
+
+        /** The job and options of {@code previous}, each unless the command line gives it anew. */
+        private Job inherit(RunRecord previous, Job job, RunRecord.Transfer sent, SshOptions ssh,
+                ClusterLockOptions lockOptions, CommandLine.ParseResult parsed) {
+            RunRecord.Options o = previous.options();
+            ssh.inherit(o, parsed);
+            lockOptions.inherit(o.lock());
+            if (!parsed.hasMatchedOption("--parallel") && o.parallel() != null) {
+                parallel = o.parallel();
+            }
+            if (!parsed.hasMatchedOption("--sudo")) {
+                sudo = o.sudo();
+            }
+            if (!parsed.hasMatchedOption("--owner")) {
+                owner = sent.owner();
+            }
+            if (!parsed.hasMatchedOption("--then")) {
+                then = sent.then();
+            }
+            if (!parsed.hasMatchedOption("--stall-timeout") && sent.stallTimeout() != null) {
+                stallTimeout = Durations.parse(sent.stallTimeout());
+            }
+            Optional<String> tool = parsed.hasMatchedOption("--sync-tool") ? job.syncTool()
+                    : Optional.ofNullable(sent.syncTool());
+            boolean allOrNothing = parsed.hasMatchedOption("--all-or-nothing") ? job.allOrNothing()
+                    : sent.allOrNothing();
+            return new Job(job.mode(), sent.root(), List.of(), tool, allOrNothing, job.lockByDefault(), job.command(),
+                    previous.args());
+        }
+
         private int finish(RunStore store, RunOutput out, RunReport<Void> report, int code, boolean interrupted,
-                Job job, HostOptions hosts, SshOptions ssh, Map<String, String> destinations, RunRecord.Lock lockHeld,
-                List<String> trailer) {
+                Job job, List<Source> sources, HostOptions hosts, String retryOf, SshOptions ssh,
+                Map<String, String> destinations, RunRecord.Lock lockHeld, List<String> trailer) {
             List<RunRecord.HostEntry> entries = Records.hostEntries(report, destinations);
+            RunRecord.Transfer sent = new RunRecord.Transfer(job.root(), sources.stream()
+                    .map(s -> new RunRecord.Sent(s.path().toAbsolutePath().toString(), s.target())).toList(), owner,
+                    then, stallTimeout == null ? null : stallTimeout.toMillis() + "ms", job.syncTool().orElse(null),
+                    job.allOrNothing());
             RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(), report.started(),
-                    report.duration().toMillis(), job.command(), job.recordArgs(), hosts.toSelection(null),
-                    new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null,
+                    report.duration().toMillis(), job.command(), job.recordArgs(), hosts.toSelection(retryOf),
+                    new RunRecord.Options(ssh.configForRecord(), ssh.user, ssh.port, ssh.options, parallel, null,
                             ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, null,
-                            List.of(), null, false, false, null, lockHeld),
+                            List.of(), null, false, false, null, lockHeld, sent),
                     interrupted, code, entries));
             if (!report.allOk()) {
-                trailer.add("drover: " + job.command() + " " + record.id() + " recorded (drover runs " + record.id()
-                        + ")");
+                long bad = report.results().stream().filter(r -> !r.isOk()).count();
+                trailer.add("drover: " + job.command() + " " + record.id() + " recorded; again on the " + bad + " host"
+                        + (bad == 1 ? "" : "s") + " not ok: drover " + job.command() + " --retry-failed");
             }
             out.finish(report, report.duration(), trailer);
             return code;

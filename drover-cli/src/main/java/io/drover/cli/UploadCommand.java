@@ -39,14 +39,17 @@ final class UploadCommand extends FleetCommand {
     @Mixin
     LogOptions log;
 
-    @Parameters(paramLabel = "SRC... DEST", arity = "2..*",
+    @Parameters(paramLabel = "SRC... DEST", arity = "0..*",
             description = "Local files and directories to send, then the remote directory (absolute) to put them in.")
     List<String> paths = new ArrayList<>();
 
     @Override
     public Integer call() {
-        String dest = paths.getLast();
-        List<String> sources = paths.subList(0, paths.size() - 1);
+        if (transfer.retryFailed == null && paths.size() < 2) {
+            throw new UsageException("give what to send and where: drover upload SRC... DEST");
+        }
+        String dest = paths.isEmpty() ? null : paths.getLast();
+        List<String> sources = paths.isEmpty() ? List.of() : paths.subList(0, paths.size() - 1);
         SyncCommand.Job job = new SyncCommand.Job(FileSync.Mode.UPLOAD, dest, List.copyOf(sources), Optional.empty(),
                 false, false, "upload", paths);
         return transfer.execute(this, lock, output, log, job);

@@ -105,11 +105,70 @@ class SyncCommandTest {
         assertThat(r.err()).contains("cs2");
         assertThat(records()).singleElement().satisfies(rec -> assertThat(rec.hosts())
                 .filteredOn(h -> !h.ok()).extracting(RunRecord.HostEntry::host).containsExactly("cs2"));
-        // run --retry-failed does not replay a sync, and says how to redo it where it failed
-        var retry = cli.run("run", "--retry-failed");
-        assertThat(retry.code()).as(retry.toString()).isEqualTo(2);
-        assertThat(retry.err()).contains("was a 'sync', not a 'run'")
-                .contains("give the same drover sync with -H 'cs2'");
+        // run --retry-failed does not replay a sync, and says what does
+        String id = records().getFirst().id();
+        var wrong = cli.run("run", "--retry-failed");
+        assertThat(wrong.code()).as(wrong.toString()).isEqualTo(2);
+        assertThat(wrong.err()).contains("was a 'sync', not a 'run'; retry it with drover sync --retry-failed " + id);
+    }
+
+    @Test
+    void syncRetryFailedSendsTheSameFilesWithTheSameOptionsToTheHostsThatWereNotOk() throws Exception {
+        Path v = tree("retried", "again");
+        // cs3 refuses the --then command once: the first sync fails there only
+        Files.writeString(fleet.host("cs3").tmp().orElseThrow().resolve("refuse-once"), "");
+        String then = "if [ -e /tmp/refuse-once ]; then rm /tmp/refuse-once; exit 5; fi; echo v=$(cat version)";
+        var first = cli.run("sync", "-F", config, "-H", "cs[1-3]", "--root", "/root/retried", v + "/", "--then", then);
+        assertThat(first.code()).as(first.toString()).isEqualTo(1);
+        assertThat(first.err()).contains("again on the 1 host not ok: drover sync --retry-failed");
+        String firstId = records().getFirst().id();
+        Files.writeString(v.resolve("version"), "changed locally since", UTF_8); // the retry sends the files anew
+        Files.writeString(home("cs1").resolve("retried/version"), "cs1 untouched by the retry", UTF_8);
+
+        var retry = cli.run("sync", "--retry-failed");
+        assertThat(retry.code()).as(retry.toString()).isZero();
+        assertThat(retry.out()).contains("cs3 | v=changed locally since").doesNotContain("cs1", "cs2");
+        assertThat(Files.readString(home("cs3").resolve("retried/version"))).isEqualTo("changed locally since");
+        assertThat(Files.readString(home("cs3").resolve("retried/conf/app.conf"))).isEqualTo("setting=again\n");
+        assertThat(Files.readString(home("cs1").resolve("retried/version"))).isEqualTo("cs1 untouched by the retry");
+        RunRecord rec = records().getFirst();
+        assertThat(rec.command()).isEqualTo("sync");
+        assertThat(rec.selection().retryOf()).isNotNull();
+        assertThat(rec.options().transfer().root()).isEqualTo("/root/retried");
+        assertThat(rec.options().transfer().sources()).containsExactly(new RunRecord.Sent(v.toString(), ""));
+
+        var nothing = cli.run("sync", "--retry-failed");
+        assertThat(nothing.code()).isZero();
+        assertThat(nothing.err()).contains("nothing to retry");
+        var withSources = cli.run("sync", "--retry-failed", "--root", "/root/x", v + "/");
+        assertThat(withSources.code()).isEqualTo(2);
+        assertThat(withSources.err()).contains("leave out the --root and SRC");
+        var upload = cli.run("upload", "--retry-failed", firstId);
+        assertThat(upload.code()).isEqualTo(2);
+        assertThat(upload.err()).contains("was a 'sync', not an 'upload'; retry it with drover sync");
+    }
+
+    @Test
+    void uploadRetryFailedReachesAHostThatWasDownAndRelativeSourcesNeedNoWorkingDirectory() throws Exception {
+        Path f = Files.createDirectories(tmp.resolve("up/etc/app"));
+        Files.writeString(f.resolve("app.conf"), "x=1\n", UTF_8);
+        // given relative to this process's working directory; the record keeps it absolute
+        String source = Path.of("").toAbsolutePath().relativize(tmp.resolve("up")) + "/./etc/app/app.conf";
+        fleet.host("cs4").stop();
+        RunRecord rec;
+        try {
+            var first = cli.run("upload", "-F", config, "-H", "cs[3-4]", "--relative", source, "/root/uploaded");
+            assertThat(first.code()).as(first.toString()).isEqualTo(3);
+            rec = records().getFirst();
+        } finally {
+            fleet.host("cs4").start();
+        }
+        assertThat(rec.options().transfer().sources()).containsExactly(
+                new RunRecord.Sent(Path.of(source).toAbsolutePath().toString(), "etc/app/app.conf"));
+        assertThat(Path.of(rec.options().transfer().sources().getFirst().path())).isAbsolute();
+        var retry = cli.run("upload", "--retry-failed", rec.id());
+        assertThat(retry.code()).as(retry.toString()).isZero();
+        assertThat(Files.readString(home("cs4").resolve("uploaded/etc/app/app.conf"))).isEqualTo("x=1\n");
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param id sortable id, e.g. {@code 20250307-142501-123}
  * @param started when the run started (UTC)
  * @param durationMs wall time of the run
- * @param command the drover command ({@code run}, {@code download})
+ * @param command the drover command ({@code run}, {@code download}, {@code upload}, {@code sync})
  * @param args the command's arguments: the remote command's words for {@code run}, {@code REMOTE LOCAL} for
  *     {@code download}
  * @param selection how the hosts were chosen
@@ -81,13 +81,45 @@ public record RunRecord(int version, String id, Instant started, long durationMs
      *
      * @param lock the cluster lock the run took (or was refused), null for none; records written before drover
      *     kept this have no {@code lock} field and read as null (no lock)
+     * @param transfer what an {@code upload} or {@code sync} sent and how, null for other commands (and for
+     *     transfers recorded before drover kept it)
      */
     public record Options(String sshConfig, String user, Integer port, List<String> sshOptions, Integer parallel,
             String timeout, String connectTimeout, boolean sudo, String cd, List<String> env, String stdin,
-            boolean pty, boolean failFast, String maxFailures, Lock lock) {
+            boolean pty, boolean failFast, String maxFailures, Lock lock, Transfer transfer) {
         public Options {
             sshOptions = List.copyOf(sshOptions);
             env = List.copyOf(env);
+        }
+    }
+
+    /**
+     * What an {@code upload} or {@code sync} sent, resolved so that it can be sent again from anywhere.
+     *
+     * @param root the remote directory ({@code --root} of a sync, {@code DEST} of an upload)
+     * @param sources every local path (absolute) and where it lands under the root
+     * @param then {@code --then}, null for none
+     * @param stallTimeout {@code --stall-timeout} as given ({@code 60000ms}), null for the default
+     * @param syncTool {@code --sync-tool}, null for none
+     */
+    public record Transfer(String root, List<Sent> sources, boolean owner, String then, String stallTimeout,
+            String syncTool, boolean allOrNothing) {
+        public Transfer {
+            requireNonNull(root, "root is null");
+            sources = List.copyOf(sources);
+        }
+    }
+
+    /**
+     * One source of a transfer.
+     *
+     * @param path the local path, absolute
+     * @param target where it lands under the root ({@code ""}: a directory's contents into the root itself)
+     */
+    public record Sent(String path, String target) {
+        public Sent {
+            requireNonNull(path, "path is null");
+            requireNonNull(target, "target is null");
         }
     }
 

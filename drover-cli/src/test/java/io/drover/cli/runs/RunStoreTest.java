@@ -22,7 +22,8 @@ class RunStoreTest {
                 List.of("uname", "-r"),
                 new RunRecord.Selection(List.of("web[1-3]"), List.of(), false, null, null, List.of("web2"), null),
                 new RunRecord.Options("/tmp/ssh_config", null, null, List.of(), 10, "30s", null, true, "/srv",
-                        List.of("A=1"), null, false, false, "10%", new RunRecord.Lock("/tmp/deploy.lock", "4000ms")),
+                        List.of("A=1"), null, false, false, "10%", new RunRecord.Lock("/tmp/deploy.lock", "4000ms"),
+                        null),
                 false, 1, hosts);
     }
 

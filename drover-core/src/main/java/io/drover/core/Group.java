@@ -191,7 +191,10 @@ public final class Group implements AutoCloseable {
         return Collections.unmodifiableMap(values);
     }
 
-    /** Cancels runs in progress, closes this group's connections and stops its threads. Idempotent. */
+    /**
+     * Cancels runs in progress (waiting at most {@link #STOP_WAIT} for their commands to be killed), closes this
+     * group's connections, all at once, and stops its threads. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {

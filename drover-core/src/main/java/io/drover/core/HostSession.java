@@ -280,7 +280,10 @@ public final class HostSession {
         }
     }
 
-    /** Stops everything this session started; later actions throw {@link CancellationException}. */
+    /**
+     * Stops everything this session started: kills its commands (waiting at most {@link #KILL_PATIENCE} for the
+     * host to confirm) and cuts its transfers; later actions throw {@link CancellationException}.
+     */
     void abort(String reason) {
         List<RemoteProcess> toKill;
         List<Closeable> toClose;

@@ -31,7 +31,8 @@ public interface RemoteProcess extends Closeable {
 
     /**
      * Stops the command and every process it started on the host (its whole process group), then closes the
-     * channel. Idempotent; safe to call from any thread, also while another thread waits.
+     * channel. Waits for the host to confirm, 10 s at most in all (a host that stopped answering never does).
+     * Idempotent; safe to call from any thread, also while another thread waits.
      */
     void kill();
 

@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.api.HostResult;
+import io.drover.cli.output.Durations;
 import io.drover.cli.output.Outcomes;
 import io.drover.cli.output.Style;
 import io.drover.cli.runs.RunRecord;
@@ -68,17 +69,48 @@ final class DownloadCommand extends FleetCommand {
     @Mixin
     LogOptions log;
 
-    @Parameters(index = "0", paramLabel = "REMOTE", description = "Absolute path of a file or directory on the hosts.")
+    @Option(names = "--retry-failed", arity = "0..1", paramLabel = "RUN", parameterConsumer = RunCommand.RunRef.class,
+            description = "Fetch again what an earlier download (default: the last) fetched, from its hosts that "
+                    + "were not ok, into the same local names, with its options unless given anew.")
+    String retryFailed;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "REMOTE",
+            description = "Absolute path of a file or directory on the hosts.")
     String remote;
 
-    @Parameters(index = "1", paramLabel = "LOCAL", description = "Local name: LOCAL.HOST for each host, or a "
-            + "directory (existing, or ending in '/') holding HOST/NAME.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL", description = "Local name: LOCAL.HOST for each "
+            + "host, or a directory (existing, or ending in '/') holding HOST/NAME.")
     String local;
 
     @Override
     public Integer call() {
         CliEnv cli = main.env();
-        hosts.validate();
+        RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
+        RunRecord previous = null;
+        List<Targets.Chosen> retryHosts = null;
+        if (retryFailed != null) {
+            if (remote != null) {
+                throw new UsageException("--retry-failed fetches what the earlier download fetched; leave out "
+                        + "REMOTE and LOCAL");
+            }
+            previous = Retry.find(store, retryFailed, "download", hosts);
+            RunRecord.Fetch fetch = previous.options().fetch();
+            if (fetch == null) {
+                throw new UsageException("download " + previous.id() + " was recorded before drover kept what a "
+                        + "download fetched; give the command again with -H '" + Folding.fold(previous.notOk())
+                        + "'");
+            }
+            retryHosts = Retry.hostsNotOk(previous);
+            if (retryHosts.isEmpty()) {
+                return Retry.nothingToRetry(previous, spec.commandLine().getErr());
+            }
+            inherit(previous.options(), fetch);
+        } else {
+            hosts.validate();
+            if (remote == null || local == null) {
+                throw new UsageException("give what to fetch and where: drover download REMOTE LOCAL");
+            }
+        }
         if (!remote.startsWith("/")) {
             throw new UsageException("REMOTE " + remote + " must be an absolute path (starting with /)");
         }
@@ -93,7 +125,7 @@ final class DownloadCommand extends FleetCommand {
         }
         var config = Targets.sshConfig(ssh, cli);
         Targets.printWarnings(config, spec.commandLine().getErr());
-        List<Targets.Chosen> targets = Targets.expand(hosts, null, config, cli);
+        List<Targets.Chosen> targets = Targets.expand(hosts, retryHosts, config, cli);
         List<String> names = Targets.names(targets);
         Download.Builder db = Download.builder(io.drover.core.RemotePath.of(remote), dest)
                 .naming(intoDir ? Download.Naming.DIRECTORY : Download.Naming.SUFFIX);
@@ -107,7 +139,9 @@ final class DownloadCommand extends FleetCommand {
         shown.color = color;
         shown.noProgress = noProgress;
         var prompter = ssh.prompter(cli);
-        RunStore store = new RunStore(cli.stateDir().resolve("runs"), InstantSource.system());
+        String retryOf = previous == null ? null : previous.id();
+        RunRecord.Fetch fetched = new RunRecord.Fetch(remote, dest.toAbsolutePath() + (intoDir ? "/" : ""),
+                preserveModes);
         try (RunOutput out = new RunOutput(shown, cli, spec.commandLine().getOut(), spec.commandLine().getErr(),
                 names, log.on())) {
             Task<Void> task = host -> {
@@ -131,19 +165,43 @@ final class DownloadCommand extends FleetCommand {
             }
             var report = outcome.report();
             RunRecord record = store.write(new RunRecord(RunRecord.VERSION, store.newId(outcome.started()), outcome.started(),
-                    outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(null),
-                    new RunRecord.Options(ssh.configFile, ssh.user, ssh.port, ssh.options, parallel, null, null,
-                            false, null, List.of(), null, false, failFast, null, null, null),
+                    outcome.wall().toMillis(), "download", List.of(remote, local), hosts.toSelection(retryOf),
+                    new RunRecord.Options(ssh.configForRecord(), ssh.user, ssh.port, ssh.options, parallel,
+                            timeout == null ? null : timeout.toMillis() + "ms",
+                            ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", false, null,
+                            List.of(), null, false, failFast, null, null, null, fetched),
                     outcome.interrupted(), code, entries));
             List<String> trailer = new ArrayList<>();
             if (!report.allOk()) {
-                trailer.add("drover: download " + record.id() + " recorded (drover runs " + record.id() + ")");
+                long bad = report.results().stream().filter(r -> !r.isOk()).count();
+                trailer.add("drover: download " + record.id() + " recorded; again from the " + bad + " host"
+                        + (bad == 1 ? "" : "s") + " not ok: drover download --retry-failed");
             } else if (!quiet && !json) {
                 trailer.add("drover: saved as " + download.localPathFor(names.getFirst())
                         + (names.size() > 1 ? " and " + (names.size() - 1) + " more like it" : ""));
             }
             out.finish(report, outcome.wall(), trailer);
             return code;
+        }
+    }
+
+    /** What the recorded download fetched, and its options unless the command line gives them anew. */
+    private void inherit(RunRecord.Options o, RunRecord.Fetch fetch) {
+        var parsed = spec.commandLine().getParseResult();
+        ssh.inherit(o, parsed);
+        remote = fetch.remote();
+        local = fetch.local();
+        if (!parsed.hasMatchedOption("--parallel") && o.parallel() != null) {
+            parallel = o.parallel();
+        }
+        if (!parsed.hasMatchedOption("--timeout") && o.timeout() != null) {
+            timeout = Durations.parse(o.timeout());
+        }
+        if (!parsed.hasMatchedOption("--fail-fast")) {
+            failFast = o.failFast();
+        }
+        if (!parsed.hasMatchedOption("--preserve-modes")) {
+            preserveModes = fetch.preserveModes();
         }
     }
 }

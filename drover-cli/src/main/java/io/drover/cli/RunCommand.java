@@ -129,27 +129,10 @@ final class RunCommand extends FleetCommand {
         RunRecord previous = null;
         List<Targets.Chosen> retryHosts = null;
         if (retryFailed != null) {
-            if (hosts.anyGiven()) {
-                throw new UsageException("--retry-failed chooses the hosts itself; leave out -H, -f, -i and "
-                        + "--stdin-hosts (-x still applies)");
-            }
-            previous = store.find(retryFailed);
-            if (!previous.command().equals("run")) {
-                boolean replayable = !previous.command().equals("download");
-                throw new UsageException(previous.command() + " " + previous.id() + " was a '" + previous.command()
-                        + "', not a 'run'" + (previous.notOk().isEmpty() ? "; every host of it was ok"
-                        : replayable ? "; retry it with drover " + previous.command() + " --retry-failed "
-                                + previous.id()
-                        : "; to redo it where it was not ok, give the same drover " + previous.command()
-                                + " with -H '" + Folding.fold(previous.notOk()) + "'"));
-            }
-            retryHosts = previous.hosts().stream().filter(h -> !h.ok())
-                    .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();
+            previous = Retry.find(store, retryFailed, "run", hosts);
+            retryHosts = Retry.hostsNotOk(previous);
             if (retryHosts.isEmpty()) {
-                var err = spec.commandLine().getErr();
-                err.println("drover: nothing to retry: every host of run " + previous.id() + " was ok");
-                err.flush();
-                return ExitCodes.OK;
+                return Retry.nothingToRetry(previous, spec.commandLine().getErr());
             }
             inherit(previous);
         } else {
@@ -359,7 +342,7 @@ final class RunCommand extends FleetCommand {
                 ssh.user, ssh.port, ssh.options, parallel, timeout == null ? null : timeout.toMillis() + "ms",
                 ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, cd, env,
                 stdin == null || stdin.equals("-") ? stdin : Path.of(stdin).toAbsolutePath().toString(), pty,
-                failFast, maxFailures, lockHeld, null);
+                failFast, maxFailures, lockHeld, null, null);
         var report = outcome.report();
         return new RunRecord(RunRecord.VERSION, id, outcome.started(), outcome.wall().toMillis(), "run", command,
                 hosts.toSelection(previous == null ? null : previous.id()), options, outcome.interrupted(), code,

@@ -151,14 +151,19 @@ final class SyncCommand extends FleetCommand {
             List<Targets.Chosen> retryHosts = null;
             List<Source> sources = new ArrayList<>();
             if (retryFailed != null) {
-                previous = store.find(retryFailed);
-                retryHosts = retryHosts(previous, job, hosts, spec);
+                if (!job.sources().isEmpty() || job.root() != null) {
+                    throw new UsageException("--retry-failed sends what the earlier " + job.command() + " sent; leave "
+                            + "out the " + (job.mode() == FileSync.Mode.SYNC ? "--root and SRC" : "SRC and DEST"));
+                }
+                previous = Retry.find(store, retryFailed, job.command(), hosts);
+                if (previous.options().transfer() == null) {
+                    throw new UsageException(job.command() + " " + previous.id() + " was recorded before drover kept "
+                            + "what a transfer sent; give the command again with -H '"
+                            + Folding.fold(previous.notOk()) + "'");
+                }
+                retryHosts = Retry.hostsNotOk(previous);
                 if (retryHosts.isEmpty()) {
-                    var err = spec.commandLine().getErr();
-                    err.println("drover: nothing to retry: every host of " + job.command() + " " + previous.id()
-                            + " was ok");
-                    err.flush();
-                    return ExitCodes.OK;
+                    return Retry.nothingToRetry(previous, spec.commandLine().getErr());
                 }
                 RunRecord.Transfer sent = previous.options().transfer();
                 job = inherit(previous, job, sent, sshOptions, lockOptions, spec.commandLine().getParseResult());
@@ -255,32 +260,6 @@ final class SyncCommand extends FleetCommand {
             return b.build();
         }
 
-        /** The hosts of {@code previous} to send to again: those not ok. */
-        private static List<Targets.Chosen> retryHosts(RunRecord previous, Job job, HostOptions hosts,
-                CommandLine.Model.CommandSpec spec) {
-            if (hosts.anyGiven()) {
-                throw new UsageException("--retry-failed chooses the hosts itself; leave out -H, -f, -i and "
-                        + "--stdin-hosts (-x still applies)");
-            }
-            if (!job.sources().isEmpty() || job.root() != null) {
-                throw new UsageException("--retry-failed sends what " + previous.id() + " sent; leave out the "
-                        + (job.mode() == FileSync.Mode.SYNC ? "--root and SRC" : "SRC and DEST"));
-            }
-            if (!previous.command().equals(job.command())) {
-                throw new UsageException(previous.command() + " " + previous.id() + " was a '" + previous.command()
-                        + "', not " + (job.command().equals("upload") ? "an" : "a") + " '" + job.command()
-                        + "'; retry it with drover " + previous.command()
-                        + (previous.command().equals("run") ? " --retry-failed" : ""));
-            }
-            if (previous.options().transfer() == null) {
-                throw new UsageException(job.command() + " " + previous.id() + " was recorded before drover kept "
-                        + "what a transfer sent; give the command again with -H '" + Folding.fold(previous.notOk())
-                        + "'");
-            }
-            return previous.hosts().stream().filter(h -> !h.ok())
-                    .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();
-        }
-
         /** The job and options of {@code previous}, each unless the command line gives it anew. */
         private Job inherit(RunRecord previous, Job job, RunRecord.Transfer sent, SshOptions ssh,
                 ClusterLockOptions lockOptions, CommandLine.ParseResult parsed) {
@@ -322,7 +301,7 @@ final class SyncCommand extends FleetCommand {
                     report.duration().toMillis(), job.command(), job.recordArgs(), hosts.toSelection(retryOf),
                     new RunRecord.Options(ssh.configForRecord(), ssh.user, ssh.port, ssh.options, parallel, null,
                             ssh.connectTimeout == null ? null : ssh.connectTimeout.toMillis() + "ms", sudo, null,
-                            List.of(), null, false, false, null, lockHeld, sent),
+                            List.of(), null, false, false, null, lockHeld, sent, null),
                     interrupted, code, entries));
             if (!report.allOk()) {
                 long bad = report.results().stream().filter(r -> !r.isOk()).count();

@@ -9,6 +9,7 @@ import io.drover.testkit.SshFleet;
 import io.drover.testkit.SshHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -249,6 +250,31 @@ class RunCommandTest {
         var d = drover("download", "-F", config, "-H", "w[1-2]", "/tmp/hostname", dir.toString());
         assertThat(d.code()).as(d.toString()).isZero();
         assertThat(Files.readString(dir.resolve("w2/hostname"))).isEqualTo("w2\n");
+    }
+
+    @Test
+    void downloadRetryFailedFetchesFromTheHostsThatWereNotOkIntoTheSameNames() throws Exception {
+        assertThat(drover("run", "-F", config, "-H", "w[1-3]", "--", "rm -f /tmp/report; [ $(hostname) = w3 ] "
+                + "|| hostname > /tmp/report").code()).isZero();
+        Path got = tmp.resolve("got");
+        var first = drover("download", "-F", config, "-H", "w[1-3]", "--preserve-modes", "/tmp/report", got + "/");
+        assertThat(first.code()).as(first.toString()).isEqualTo(1);
+        assertThat(first.err()).contains("again from the 1 host not ok: drover download --retry-failed");
+        assertThat(got.resolve("w3/report")).doesNotExist();
+        assertThat(drover("run", "-F", config, "-H", "w3", "--", "hostname > /tmp/report; chmod 600 /tmp/report")
+                .code()).isZero();
+
+        var retry = drover("download", "--retry-failed");
+        assertThat(retry.code()).as(retry.toString()).isZero();
+        assertThat(got.resolve("w3/report")).hasContent("w3");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(got.resolve("w3/report"))))
+                .as("--preserve-modes kept").isEqualTo("rw-------");
+        RunRecord rec = new RunStore(tmp.resolve("state/drover/runs"), InstantSource.system()).find("last");
+        assertThat(rec.hosts()).extracting(RunRecord.HostEntry::host).containsExactly("w3");
+        assertThat(rec.options().fetch()).isEqualTo(new RunRecord.Fetch("/tmp/report", got + "/", true));
+        var again = drover("download", "--retry-failed", "/tmp/report", "x");
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("leave out REMOTE and LOCAL");
     }
 
     @Test

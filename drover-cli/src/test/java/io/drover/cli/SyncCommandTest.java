@@ -107,7 +107,7 @@ class SyncCommandTest {
                 .filteredOn(h -> !h.ok()).extracting(RunRecord.HostEntry::host).containsExactly("cs2"));
         // run --retry-failed does not replay a sync, and says what does
         String id = records().getFirst().id();
-        var wrong = cli.run("run", "--retry-failed");
+        var wrong = cli.run("run", "--retry-failed", id);
         assertThat(wrong.code()).as(wrong.toString()).isEqualTo(2);
         assertThat(wrong.err()).contains("was a 'sync', not a 'run'; retry it with drover sync --retry-failed " + id);
     }

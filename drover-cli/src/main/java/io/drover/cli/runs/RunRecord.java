@@ -83,10 +83,12 @@ public record RunRecord(int version, String id, Instant started, long durationMs
      *     kept this have no {@code lock} field and read as null (no lock)
      * @param transfer what an {@code upload} or {@code sync} sent and how, null for other commands (and for
      *     transfers recorded before drover kept it)
+     * @param fetch what a {@code download} fetched and where to, null for other commands (and for downloads
+     *     recorded before drover kept it)
      */
     public record Options(String sshConfig, String user, Integer port, List<String> sshOptions, Integer parallel,
             String timeout, String connectTimeout, boolean sudo, String cd, List<String> env, String stdin,
-            boolean pty, boolean failFast, String maxFailures, Lock lock, Transfer transfer) {
+            boolean pty, boolean failFast, String maxFailures, Lock lock, Transfer transfer, Fetch fetch) {
         public Options {
             sshOptions = List.copyOf(sshOptions);
             env = List.copyOf(env);
@@ -107,6 +109,20 @@ public record RunRecord(int version, String id, Instant started, long durationMs
         public Transfer {
             requireNonNull(root, "root is null");
             sources = List.copyOf(sources);
+        }
+    }
+
+    /**
+     * What a {@code download} fetched.
+     *
+     * @param remote the remote path
+     * @param local the local name, absolute; ending in {@code /} when it was a directory (then each host's copy
+     *     went to {@code LOCAL/HOST/NAME}, else to {@code LOCAL.HOST})
+     */
+    public record Fetch(String remote, String local, boolean preserveModes) {
+        public Fetch {
+            requireNonNull(remote, "remote is null");
+            requireNonNull(local, "local is null");
         }
     }
 

@@ -178,6 +178,25 @@ public final class RunStore {
     }
 
     /**
+     * As {@link #find(String)}, but {@code null} or {@code last} means the newest record of {@code command} (the
+     * last {@code download} for {@code download --retry-failed}, whatever ran since).
+     *
+     * @throws UsageException naming the reference and what exists
+     */
+    public RunRecord find(String ref, String command) {
+        if (ref != null && !ref.equals("last")) {
+            return find(ref);
+        }
+        for (String id : ids()) {
+            Optional<RunRecord> r = read(id);
+            if (r.isPresent() && r.get().command().equals(command)) {
+                return r.get();
+            }
+        }
+        throw new UsageException("no " + command + " recorded yet in " + dir);
+    }
+
+    /**
      * The record a user means by {@code ref}: {@code null} or {@code last} for the newest, else an id or a prefix
      * of exactly one id.
      *

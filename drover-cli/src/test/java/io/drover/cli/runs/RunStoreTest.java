@@ -23,7 +23,7 @@ class RunStoreTest {
                 new RunRecord.Selection(List.of("web[1-3]"), List.of(), false, null, null, List.of("web2"), null),
                 new RunRecord.Options("/tmp/ssh_config", null, null, List.of(), 10, "30s", null, true, "/srv",
                         List.of("A=1"), null, false, false, "10%", new RunRecord.Lock("/tmp/deploy.lock", "4000ms"),
-                        null),
+                        null, null),
                 false, 1, hosts);
     }
 
@@ -73,6 +73,23 @@ class RunStoreTest {
                 .hasMessageContaining("ambiguous").hasMessageContaining("20250307-150000-000");
         assertThatThrownBy(() -> store.find("1999")).isInstanceOf(UsageException.class)
                 .hasMessageContaining("no run '1999'");
+    }
+
+    @Test
+    void theLastOfACommandIsItsNewestRecordWhateverRanSince() {
+        RunStore store = new RunStore(dir, InstantSource.system());
+        RunRecord run = record("20250307-142501-123", HOSTS);
+        store.write(run);
+        RunRecord sync = new RunRecord(RunRecord.VERSION, "20250307-150000-000", run.started(), 1, "sync",
+                List.of("--root", "/srv/app", "dist/"), run.selection(), run.options(), false, 1, HOSTS);
+        store.write(sync);
+        store.write(record("20250308-090000-000", HOSTS));
+        assertThat(store.find("last", "sync").id()).isEqualTo("20250307-150000-000");
+        assertThat(store.find(null, "run").id()).isEqualTo("20250308-090000-000");
+        assertThat(store.find("20250307-1425", "sync").id()).as("an id is taken as it is")
+                .isEqualTo("20250307-142501-123");
+        assertThatThrownBy(() -> store.find("last", "download")).isInstanceOf(UsageException.class)
+                .hasMessageContaining("no download recorded yet");
     }
 
     @Test

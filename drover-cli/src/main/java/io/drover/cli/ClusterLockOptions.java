@@ -165,6 +165,7 @@ final class ClusterLockOptions {
             lock.close();
         }
         boolean stopped = interrupted.get();
+        Duration took = Duration.between(started, Instant.now());
         Map<String, HostResult<Void>> failed = new HashMap<>();
         if (refusal != null) {
             refusal.results().stream().filter(r -> !r.isOk()).forEach(r -> failed.put(r.host(), r));
@@ -172,15 +173,13 @@ final class ClusterLockOptions {
         List<HostResult<Void>> results = new ArrayList<>();
         for (String host : hosts.keySet()) {
             results.add(failed.containsKey(host) ? failed.get(host) : stopped
-                    ? new HostResult.Cancelled<>(host, "interrupted while taking the cluster lock",
-                            Duration.between(started, Instant.now()))
+                    ? new HostResult.Cancelled<>(host, "interrupted while taking the cluster lock", took)
                     : new HostResult.Skipped<>(host, "not started: the cluster lock was refused"));
         }
-        int code = stopped ? ExitCodes.INTERRUPTED : refusal.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
+        int code = stopped ? ExitCodes.INTERRUPTED : exitCode(refusal);
         String message = refusal != null ? refusal.getMessage()
                 : "interrupted while taking the cluster lock " + options.path();
-        return new Taken.Refused(new RunReport<>(task, started, Duration.between(started, Instant.now()), results),
-                code, stopped, message);
+        return new Taken.Refused(new RunReport<>(task, started, took, results), code, stopped, message);
     }
 
     /**
@@ -190,6 +189,11 @@ final class ClusterLockOptions {
     static int refused(ClusterLockException e, PrintWriter err) {
         err.println("drover: " + e.getMessage());
         err.flush();
+        return exitCode(e);
+    }
+
+    /** The exit code of a refused lock: 3 when a host was unreachable, else 1. */
+    private static int exitCode(ClusterLockException e) {
         return e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.FAILED;
     }
 }

@@ -96,9 +96,7 @@ final class DownloadCommand extends FleetCommand {
             previous = Retry.find(store, retryFailed, "download", hosts);
             RunRecord.Fetch fetch = previous.options().fetch();
             if (fetch == null) {
-                throw new UsageException("download " + previous.id() + " was recorded before drover kept what a "
-                        + "download fetched; give the command again with -H '" + Folding.fold(previous.notOk())
-                        + "'");
+                throw Retry.recordedBefore(previous, "what a download fetched");
             }
             retryHosts = Retry.hostsNotOk(previous);
             if (retryHosts.isEmpty()) {
@@ -173,9 +171,7 @@ final class DownloadCommand extends FleetCommand {
                     outcome.interrupted(), code, entries));
             List<String> trailer = new ArrayList<>();
             if (!report.allOk()) {
-                long bad = report.results().stream().filter(r -> !r.isOk()).count();
-                trailer.add("drover: download " + record.id() + " recorded; again from the " + bad + " host"
-                        + (bad == 1 ? "" : "s") + " not ok: drover download --retry-failed");
+                trailer.add(Retry.hint("download", record.id(), report));
             } else if (!quiet && !json) {
                 trailer.add("drover: saved as " + download.localPathFor(names.getFirst())
                         + (names.size() > 1 ? " and " + (names.size() - 1) + " more like it" : ""));

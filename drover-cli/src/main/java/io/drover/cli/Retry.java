@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.api.RunReport;
 import io.drover.cli.runs.RunRecord;
 import io.drover.cli.runs.RunStore;
 import java.io.PrintWriter;
@@ -33,6 +34,22 @@ final class Retry {
     static List<Targets.Chosen> hostsNotOk(RunRecord previous) {
         return previous.hosts().stream().filter(h -> !h.ok())
                 .map(h -> Targets.Chosen.again(h.host(), h.destination())).toList();
+    }
+
+    /**
+     * The refusal of a record written before drover kept what {@code command} needs to do it again ({@code what}:
+     * "what a transfer sent"): it names the hosts to give by hand.
+     */
+    static UsageException recordedBefore(RunRecord previous, String what) {
+        return new UsageException(previous.command() + " " + previous.id() + " was recorded before drover kept "
+                + what + "; give the command again with -H '" + Folding.fold(previous.notOk()) + "'");
+    }
+
+    /** The line after a run that was not ok everywhere: its record, and how to do it again where it was not. */
+    static String hint(String command, String id, RunReport<?> report) {
+        int bad = report.problems().size();
+        return "drover: " + command + " " + id + " recorded; again " + (command.equals("download") ? "from" : "on")
+                + " the " + bad + " host" + (bad == 1 ? "" : "s") + " not ok: drover " + command + " --retry-failed";
     }
 
     /** Says that every host of {@code previous} was ok; the exit code for it. */

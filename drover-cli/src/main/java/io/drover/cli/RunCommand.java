@@ -219,9 +219,7 @@ final class RunCommand extends FleetCommand {
                 trailer.add("drover: " + held.loss().orElseThrow() + " (the cluster lock); the run was stopped");
             }
             if (!outcome.report().allOk()) {
-                long bad = kinds.stream().filter(k -> !k.equals("ok")).count();
-                trailer.add("drover: run " + record.id() + " recorded; again on the " + bad + " host"
-                        + (bad == 1 ? "" : "s") + " not ok: drover run --retry-failed");
+                trailer.add(Retry.hint("run", record.id(), outcome.report()));
             }
             out.finish(outcome.report(), outcome.wall(), trailer);
             return code;

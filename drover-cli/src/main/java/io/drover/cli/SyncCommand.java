@@ -157,9 +157,7 @@ final class SyncCommand extends FleetCommand {
                 }
                 previous = Retry.find(store, retryFailed, job.command(), hosts);
                 if (previous.options().transfer() == null) {
-                    throw new UsageException(job.command() + " " + previous.id() + " was recorded before drover kept "
-                            + "what a transfer sent; give the command again with -H '"
-                            + Folding.fold(previous.notOk()) + "'");
+                    throw Retry.recordedBefore(previous, "what a transfer sent");
                 }
                 retryHosts = Retry.hostsNotOk(previous);
                 if (retryHosts.isEmpty()) {
@@ -304,9 +302,7 @@ final class SyncCommand extends FleetCommand {
                             List.of(), null, false, false, null, lockHeld, sent, null),
                     interrupted, code, entries));
             if (!report.allOk()) {
-                long bad = report.results().stream().filter(r -> !r.isOk()).count();
-                trailer.add("drover: " + job.command() + " " + record.id() + " recorded; again on the " + bad + " host"
-                        + (bad == 1 ? "" : "s") + " not ok: drover " + job.command() + " --retry-failed");
+                trailer.add(Retry.hint(job.command(), record.id(), report));
             }
             out.finish(report, report.duration(), trailer);
             return code;

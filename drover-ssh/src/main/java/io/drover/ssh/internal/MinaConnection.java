@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -35,9 +36,9 @@ final class MinaConnection implements SshConnection {
     private final ClientSession session;
     private final Object fsLock = new Object();
     private volatile FileSystem fileSystem;
-    private final java.util.concurrent.atomic.AtomicBoolean agentRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean agentRequested = new AtomicBoolean();
     private final Consumer<String> warnings;
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final Object residentLock = new Object();
     private ResidentShell resident; // guarded by residentLock
     private boolean residentOpening; // guarded by residentLock
